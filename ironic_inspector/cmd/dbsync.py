@@ -1,0 +1,126 @@
+"""ironic-inspector-dbsync: create and upgrade the database schema."""
+
+import sys
+
+from oslo_config import cfg
+import prettytable
+
+from ironic_inspector.common import cli
+from ironic_inspector import conf
+from ironic_inspector.db import migration
+from ironic_inspector.db import online_migrations
+
+CONF = conf.CONF
+PROG = 'ironic-inspector-dbsync'
+
+# Rows changed per transaction when --max-count is not given.
+DEFAULT_BATCH = 50
+
+
+def do_upgrade():
+    migration.upgrade(CONF.command.revision)
+    print('Database schema is at revision %s.' % migration.version())
+
+
+def do_version():
+    print(migration.version() or 'None (the schema was never created)')
+
+
+def do_stamp():
+    migration.stamp(CONF.command.revision)
+
+
+def do_revision():
+    migration.revision(message=CONF.command.message,
+                       autogenerate=CONF.command.autogenerate)
+
+
+def _run_migrations(max_count):
+    """Run every online migration up to ``max_count`` rows in all.
+
+    :returns: a list of ``(name, found, done)``.
+    """
+    release = CONF.pin_release_version
+    results = []
+    for migrate in online_migrations.ONLINE_MIGRATIONS:
+        found = done = 0
+        while max_count is None or done < max_count:
+            batch = DEFAULT_BATCH if max_count is None else max_count - done
+            batch_found, batch_done = migrate(release, batch)
+            found = max(found, done + batch_found)
+            done += batch_done
+            if not batch_done or batch_done == batch_found:
+                break
+        results.append((migrate.__name__, found, done))
+        if max_count is not None:
+            max_count -= done
+    return results
+
+
+def do_online_data_migrations():
+    max_count = CONF.command.max_count
+    if max_count is not None and max_count < 1:
+        print('%s: error: --max-count must be a positive number'
+              % PROG, file=sys.stderr)
+        return cli.EXIT_USAGE
+    results = _run_migrations(max_count)
+    table = prettytable.PrettyTable(['Migration', 'Total Needed',
+                                     'Completed'])
+    table.align = 'l'
+    for name, found, done in results:
+        table.add_row([name, found, done])
+    print(table)
+    remaining = sum(found - done for _, found, done in results)
+    if remaining:
+        print('%d rows still need migrating; run the command again.'
+              % remaining)
+        return cli.EXIT_FAILURE
+    print('All online data migrations are complete.')
+    return cli.EXIT_OK
+
+
+def add_command_parsers(subparsers):
+    parser = subparsers.add_parser(
+        'upgrade', help='Create the schema or bring it to the newest '
+                        'revision (harmless when already there).')
+    parser.add_argument('--revision', default='head')
+    parser.set_defaults(func=do_upgrade)
+
+    parser = subparsers.add_parser(
+        'version', help='Print the revision the schema is at.')
+    parser.set_defaults(func=do_version)
+
+    parser = subparsers.add_parser(
+        'stamp', help='Record a revision without migrating.')
+    parser.add_argument('revision')
+    parser.set_defaults(func=do_stamp)
+
+    parser = subparsers.add_parser(
+        'revision', help='Write a new migration file (for developers).')
+    parser.add_argument('-m', '--message')
+    parser.add_argument('--autogenerate', action='store_true')
+    parser.set_defaults(func=do_revision)
+
+    parser = subparsers.add_parser(
+        'online_data_migrations',
+        help='Bring rows to the current object versions, in batches; '
+             'exits 1 while rows remain.')
+    parser.add_argument('--max-count', type=int, dest='max_count',
+                        help='Change at most this many rows in this run.')
+    parser.set_defaults(func=do_online_data_migrations)
+
+
+_COMMAND_OPT = cfg.SubCommandOpt('command', title='Commands',
+                                 help='Available commands',
+                                 handler=add_command_parsers)
+
+
+def main(argv=None):
+    CONF.register_cli_opt(_COMMAND_OPT)
+    conf.parse_args(sys.argv[1:] if argv is None else argv)
+    return cli.run(PROG, CONF.command.func,
+                   database_url=CONF.database.connection)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

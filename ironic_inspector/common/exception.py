@@ -1,0 +1,82 @@
+"""Exceptions of ironic-inspector.
+
+Every error this project raises on purpose derives from
+:class:`InspectorException`, so callers catch ours and never a driver's.
+Each class formats its message from ``_msg_fmt`` and the keyword arguments
+it is given.
+"""
+
+
+class InspectorException(Exception):
+    """Base of the project's exceptions.
+
+    :param message: a message that replaces the formatted ``_msg_fmt``.
+    :param kwargs: values for ``_msg_fmt``; also kept as attributes.
+    """
+
+    _msg_fmt = 'An unknown error occurred.'
+    code = 500
+
+    def __init__(self, message=None, **kwargs):
+        self.kwargs = kwargs
+        for name, value in kwargs.items():
+            setattr(self, name, value)
+        if message is None:
+            message = self._msg_fmt % kwargs
+        super().__init__(message)
+
+
+class ConfigInvalid(InspectorException):
+    _msg_fmt = 'Invalid configuration: %(error)s'
+
+
+class NodeNotFound(InspectorException):
+    _msg_fmt = 'Node %(node_uuid)s was not found in the node cache.'
+    code = 404
+
+
+class NodeAlreadyExists(InspectorException):
+    _msg_fmt = 'Node %(node_uuid)s is already in the node cache.'
+    code = 409
+
+
+class InvalidUUID(InspectorException):
+    _msg_fmt = 'Expected a node UUID but received %(value)r.'
+    code = 400
+
+
+class InvalidIntrospectionData(InspectorException):
+    _msg_fmt = 'Invalid introspection data for node %(node_uuid)s: %(reason)s'
+    code = 400
+
+
+class IntrospectionDataNotFound(InspectorException):
+    _msg_fmt = ('No %(kind)s introspection data is stored for node '
+                '%(node_uuid)s.')
+    code = 404
+
+    def __init__(self, message=None, *, node_uuid, processed, **kwargs):
+        kind = 'processed' if processed else 'unprocessed'
+        super().__init__(message, node_uuid=node_uuid, processed=processed,
+                         kind=kind, **kwargs)
+
+
+class IntrospectionDataStoreDisabled(InspectorException):
+    _msg_fmt = ('Introspection data is not stored: the storage backend is '
+                '"none" ([processing]storage_backend).')
+    code = 404
+
+
+class StorageBackendError(InspectorException):
+    """A backend failed; wraps its own error without secrets."""
+
+    _msg_fmt = ('Storage backend %(backend)s failed to %(operation)s '
+                'introspection data of node %(node_uuid)s: %(reason)s')
+    code = 503
+
+
+class DatabaseError(InspectorException):
+    """The database failed in a way that is not about one document."""
+
+    _msg_fmt = 'Database error: %(reason)s'
+    code = 503

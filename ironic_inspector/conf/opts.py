@@ -1,0 +1,15 @@
+"""Options of every group, for oslo-config-generator."""
+
+from ironic_inspector.conf import database
+from ironic_inspector.conf import default
+from ironic_inspector.conf import processing
+from ironic_inspector.conf import swift
+
+
+def list_opts():
+    return [
+        ('DEFAULT', default.list_opts()),
+        ('database', database.list_opts()),
+        ('processing', processing.list_opts()),
+        (swift.GROUP, swift.list_opts()),
+    ]

@@ -1,0 +1,275 @@
+"""Database access: every query of the project, one transaction per call.
+
+Functions here take and return plain values; the ORM classes of
+:mod:`ironic_inspector.db.models` are used only as table definitions, and
+statements run on a connection of oslo.db's enginefacade (no ORM session,
+no identity map to fill and flush). Driver errors leave this module as the
+project's exceptions.
+"""
+
+import functools
+import threading
+
+from oslo_db import api as oslo_db_api
+from oslo_db import exception as db_exc
+from oslo_db.sqlalchemy import enginefacade
+from oslo_utils import timeutils
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite
+
+from ironic_inspector.common import exception
+from ironic_inspector.db import models
+
+_NODES = models.Node.__table__
+_DATA = models.IntrospectionData.__table__
+
+# NOTE: SQLite ignores foreign keys unless told otherwise on every
+# connection; the cascade from nodes to introspection_data depends on it.
+_facade = enginefacade.transaction_context()
+_facade.configure(sqlite_fk=True)
+
+# enginefacade joins a transaction already open in the same thread through
+# this object, so nested calls (a node and its data) share one transaction.
+_CONTEXT = threading.local()
+
+
+def get_engine():
+    """The writer engine, started from ``[database]`` on first use."""
+    return _facade.writer.get_engine()
+
+
+def dispose():
+    """Close every pooled connection (after a fork, before a shutdown)."""
+    _facade.dispose_pool()
+
+
+def _db_call(func):
+    """Run a database call with retries, raising the project's exceptions.
+
+    Deadlocks and dropped connections are retried with a growing back-off
+    (a dropped connection is replaced by the pool); what still fails
+    becomes NodeNotFound (a foreign key names no node), NodeAlreadyExists
+    or DatabaseError. The node UUID is the call's first argument, if any.
+    """
+    retried = oslo_db_api.wrap_db_retry(
+        max_retries=5, retry_interval=0.1, inc_retry_interval=True,
+        retry_on_deadlock=True, retry_on_disconnect=True)(func)
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        node_uuid = args[0] if args else kwargs.get('uuid')
+        try:
+            return retried(*args, **kwargs)
+        except db_exc.DBReferenceError:
+            raise exception.NodeNotFound(node_uuid=node_uuid)
+        except db_exc.DBDuplicateEntry:
+            raise exception.NodeAlreadyExists(node_uuid=node_uuid)
+        except db_exc.DBError as exc:
+            raise exception.DatabaseError(reason=driver_reason(exc))
+
+    return wrapper
+
+
+def driver_reason(exc):
+    """The driver's own message of a database error, without the SQL.
+
+    oslo.db and SQLAlchemy messages carry the statement and its
+    parameters; those may be megabytes of document and are no use to an
+    operator.
+    """
+    inner = getattr(exc, 'inner_exception', None) or exc
+    orig = getattr(inner, 'orig', None) or inner
+    text = str(orig).strip() or type(orig).__name__
+    return text.splitlines()[0]
+
+
+def writer_connection():
+    """A connection in a write transaction, committed on exit."""
+    return _facade.writer.connection.using(_CONTEXT)
+
+
+def _reader():
+    return _facade.reader.connection.using(_CONTEXT)
+
+
+# Nodes
+
+
+@_db_call
+def create_node(uuid, state, version=None, **values):
+    """Add a node to the node cache.
+
+    :raises: NodeAlreadyExists
+    """
+    now = timeutils.utcnow()
+    row = dict(values, uuid=uuid, state=state, version=version,
+               created_at=now, updated_at=now)
+    with writer_connection() as conn:
+        conn.execute(_NODES.insert().values(**row))
+    return row
+
+
+@_db_call
+def update_node(uuid, **values):
+    """Change columns of a node.
+
+    :raises: NodeNotFound
+    """
+    values['updated_at'] = timeutils.utcnow()
+    with writer_connection() as conn:
+        result = conn.execute(
+            _NODES.update().where(_NODES.c.uuid == uuid).values(**values))
+    if not result.rowcount:
+        raise exception.NodeNotFound(node_uuid=uuid)
+    return get_node(uuid)
+
+
+@_db_call
+def get_node(uuid):
+    """A node as a mapping of its columns.
+
+    :raises: NodeNotFound
+    """
+    with _reader() as conn:
+        row = conn.execute(
+            _NODES.select().where(_NODES.c.uuid == uuid)).mappings().first()
+    if row is None:
+        raise exception.NodeNotFound(node_uuid=uuid)
+    return dict(row)
+
+
+@_db_call
+def list_nodes():
+    """Every node of the cache, ordered by UUID."""
+    with _reader() as conn:
+        rows = conn.execute(_NODES.select().order_by(_NODES.c.uuid))
+        return [dict(row) for row in rows.mappings()]
+
+
+@_db_call
+def _node_uuids_after(last, limit):
+    with _reader() as conn:
+        return conn.execute(
+            sa.select(_NODES.c.uuid).where(_NODES.c.uuid > last)
+            .order_by(_NODES.c.uuid).limit(limit)).scalars().all()
+
+
+def iter_node_uuids(batch_size=1000):
+    """Yield the UUID of every cached node, reading in batches.
+
+    Memory stays flat however many nodes there are; each batch is one
+    short read transaction.
+    """
+    last = ''
+    while True:
+        batch = _node_uuids_after(last, batch_size)
+        yield from batch
+        if len(batch) < batch_size:
+            return
+        last = batch[-1]
+
+
+@_db_call
+def delete_node(uuid):
+    """Remove a node and, by the foreign key's cascade, its data.
+
+    :raises: NodeNotFound
+    """
+    with writer_connection() as conn:
+        result = conn.execute(_NODES.delete().where(_NODES.c.uuid == uuid))
+    if not result.rowcount:
+        raise exception.NodeNotFound(node_uuid=uuid)
+
+
+# Introspection data
+
+
+def _upsert(dialect_name, row):
+    """One INSERT that replaces the row when it exists, or None.
+
+    ``None`` means the dialect has no such statement.
+    """
+    replaced = ('data', 'updated_at', 'version')
+    if dialect_name == 'mysql':
+        stmt = mysql.insert(_DATA).values(**row)
+        return stmt.on_duplicate_key_update(
+            {name: stmt.inserted[name] for name in replaced})
+    dialects = {'postgresql': postgresql, 'sqlite': sqlite}
+    if dialect_name in dialects:
+        stmt = dialects[dialect_name].insert(_DATA).values(**row)
+        return stmt.on_conflict_do_update(
+            index_elements=[_DATA.c.uuid, _DATA.c.processed],
+            set_={name: stmt.excluded[name] for name in replaced})
+    return None
+
+
+def _row_filter(uuid, processed):
+    return sa.and_(_DATA.c.uuid == uuid, _DATA.c.processed == processed)
+
+
+@_db_call
+def store_introspection_data(uuid, data, processed=True, version=None):
+    """Create or replace a node's document, in one statement.
+
+    :param data: the document as JSON text.
+    :param version: the IntrospectionData object version it is written in.
+    :raises: NodeNotFound when the node is not in the node cache.
+    """
+    now = timeutils.utcnow()
+    row = {'uuid': uuid, 'processed': processed, 'data': data,
+           'version': version, 'created_at': now, 'updated_at': now}
+    with writer_connection() as conn:
+        stmt = _upsert(conn.dialect.name, row)
+        if stmt is not None:
+            conn.execute(stmt)
+            return
+        changes = {k: row[k] for k in ('data', 'version', 'updated_at')}
+        result = conn.execute(_DATA.update()
+                              .where(_row_filter(uuid, processed))
+                              .values(**changes))
+        if not result.rowcount:
+            conn.execute(_DATA.insert().values(**row))
+
+
+@_db_call
+def get_introspection_data(uuid, processed=True):
+    """A node's document as JSON text, with its timestamps.
+
+    :returns: a mapping with ``data``, ``created_at``, ``updated_at`` and
+        ``version``.
+    :raises: IntrospectionDataNotFound
+    """
+    query = (sa.select(_DATA.c.data, _DATA.c.created_at, _DATA.c.updated_at,
+                       _DATA.c.version)
+             .where(_row_filter(uuid, processed)))
+    with _reader() as conn:
+        row = conn.execute(query).mappings().first()
+    if row is None:
+        raise exception.IntrospectionDataNotFound(node_uuid=uuid,
+                                                  processed=processed)
+    return dict(row)
+
+
+@_db_call
+def delete_introspection_data(uuid, processed=None):
+    """Delete a node's documents; ``processed=None`` deletes both.
+
+    :returns: how many documents were deleted.
+    """
+    condition = _DATA.c.uuid == uuid
+    if processed is not None:
+        condition = _row_filter(uuid, processed)
+    with writer_connection() as conn:
+        return conn.execute(_DATA.delete().where(condition)).rowcount
+
+
+@_db_call
+def list_introspection_data():
+    """Every stored document's key and timestamps (not the documents)."""
+    query = (sa.select(_DATA.c.uuid, _DATA.c.processed, _DATA.c.created_at,
+                       _DATA.c.updated_at, _DATA.c.version)
+             .order_by(_DATA.c.uuid, _DATA.c.processed))
+    with _reader() as conn:
+        return [dict(row) for row in conn.execute(query).mappings()]
