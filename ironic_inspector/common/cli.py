@@ -1,8 +1,10 @@
 """What every console script shares: error lines, exit codes, safe URLs."""
 
+import logging
 import sys
 
 from oslo_db import exception as db_exc
+import sqlalchemy.exc
 from sqlalchemy.engine import url as sa_url
 
 from ironic_inspector.common import exception
@@ -11,6 +13,8 @@ from ironic_inspector.db import api as db_api
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
+
+_DATABASE_ERRORS = (db_exc.DBError, sqlalchemy.exc.SQLAlchemyError)
 
 
 def safe_url(url):
@@ -21,14 +25,29 @@ def safe_url(url):
         return '<unparsable URL>'
 
 
+def prepare(conf):
+    """Settings every command shares; call before parsing arguments.
+
+    A command run by hand should fail at once when the database is down,
+    rather than retry for minutes as a service does; a ``[database]``
+    setting in the configuration file still wins.
+    """
+    conf.set_default('max_retries', 1, group='database')
+    conf.set_default('retry_interval', 0, group='database')
+    # The retry warning would repeat the error line that follows it.
+    logging.getLogger('oslo_db.sqlalchemy.engines').setLevel(logging.ERROR)
+
+
 def describe_error(exc, database_url=None):
     """One line saying what went wrong, without secrets."""
-    if isinstance(exc, db_exc.DBConnectionError):
-        where = ' at %s' % safe_url(database_url) if database_url else ''
-        return 'cannot connect to the database%s: %s' % (
-            where, db_api.driver_reason(exc))
-    if isinstance(exc, db_exc.DBError):
-        return 'database error: %s' % db_api.driver_reason(exc)
+    if isinstance(exc, _DATABASE_ERRORS):
+        where = ' %s' % safe_url(database_url) if database_url else ''
+        verb = ('cannot connect to'
+                if isinstance(exc, (db_exc.DBConnectionError,
+                                    sqlalchemy.exc.OperationalError))
+                else 'error from')
+        return '%s the database%s: %s' % (verb, where,
+                                          db_api.driver_reason(exc))
     return str(exc)
 
 
@@ -40,7 +59,7 @@ def run(prog, func, database_url=None):
     """
     try:
         return func() or EXIT_OK
-    except (exception.InspectorException, db_exc.DBError) as exc:
+    except (exception.InspectorException,) + _DATABASE_ERRORS as exc:
         print('%s: error: %s' % (prog, describe_error(exc, database_url)),
               file=sys.stderr)
         return EXIT_FAILURE

@@ -9,6 +9,7 @@ project's exceptions.
 
 import functools
 import threading
+import weakref
 
 from oslo_db import api as oslo_db_api
 from oslo_db import exception as db_exc
@@ -33,6 +34,22 @@ _facade.configure(sqlite_fk=True)
 # enginefacade joins a transaction already open in the same thread through
 # this object, so nested calls (a node and its data) share one transaction.
 _CONTEXT = threading.local()
+
+
+# The most a MySQL client and server can exchange in one packet.
+_MYSQL_PACKET_CEILING = 1024 ** 3
+
+# engine -> the server's max_allowed_packet, read once per engine.
+_statement_limits = weakref.WeakKeyDictionary()
+
+
+@sa.event.listens_for(sa.engine.Engine, 'do_connect')
+def _lift_pymysql_packet_limit(dialect, conn_rec, cargs, cparams):
+    # NOTE: PyMySQL refuses statements over 16 MiB on its own; leave the
+    # limit to the server, whose max_allowed_packet is checked before a
+    # large document is sent (see max_statement_size).
+    if dialect.driver == 'pymysql':
+        cparams.setdefault('max_allowed_packet', _MYSQL_PACKET_CEILING)
 
 
 def get_engine():
@@ -92,6 +109,30 @@ def writer_connection():
 
 def _reader():
     return _facade.reader.connection.using(_CONTEXT)
+
+
+@_db_call
+def max_statement_size():
+    """The largest statement the server accepts, or None for no limit.
+
+    Only MySQL and MariaDB have such a limit (max_allowed_packet); a
+    larger statement makes them drop the connection.
+    """
+    engine = get_engine()
+    if engine.dialect.name != 'mysql':
+        return None
+    if engine not in _statement_limits:
+        with _reader() as conn:
+            _statement_limits[engine] = conn.execute(
+                sa.text('SELECT @@max_allowed_packet')).scalar()
+    return _statement_limits[engine]
+
+
+@_db_call
+def ping():
+    """Run a trivial query; raises DatabaseError if the server fails."""
+    with _reader() as conn:
+        conn.execute(sa.text('SELECT 1'))
 
 
 # Nodes

@@ -1,0 +1,53 @@
+"""The JSON codec of introspection documents.
+
+orjson encodes several times faster than the standard library and decodes
+faster too. It is exact for what it accepts, with one gap closed here: it
+writes NaN and Infinity as ``null``; we reject them, as JSON has no such
+values. Integers must fit in 64 bits (orjson refuses larger ones, and
+decodes them as floats), nesting is limited to 254 levels.
+"""
+
+import math
+
+import orjson
+
+
+class EncodeError(ValueError):
+    """The value cannot be represented as JSON."""
+
+
+def _non_finite_float(value):
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is dict:
+            stack.extend(item.values())
+        elif kind is list or kind is tuple:
+            stack.extend(item)
+        elif kind is float and not math.isfinite(item):
+            return item
+    return None
+
+
+def dumps(value):
+    """Encode ``value`` as compact UTF-8 JSON bytes.
+
+    :raises: EncodeError naming what cannot be encoded.
+    """
+    try:
+        encoded = orjson.dumps(value)
+    except orjson.JSONEncodeError as exc:
+        raise EncodeError(str(exc)) from None
+    bad = _non_finite_float(value)
+    if bad is not None:
+        raise EncodeError('%r is not a JSON number' % bad)
+    return encoded
+
+
+def loads(text):
+    """Decode JSON text or bytes.
+
+    :raises: ValueError when it is not valid JSON.
+    """
+    return orjson.loads(text)

@@ -1,0 +1,178 @@
+"""The interface every storage backend implements.
+
+Callers use :meth:`StorageBackend.get`, :meth:`~StorageBackend.save` and
+:meth:`~StorageBackend.delete`. Those check their input once, for every
+backend, before anything is written: the node UUID is well-formed, the
+document is a JSON object within ``[processing]max_data_size`` once
+encoded, and its ``logs`` key (ramdisk logs, which may hold secrets) is
+dropped. A backend implements only the underscored methods, which receive
+checked values and the document already encoded.
+"""
+
+import abc
+import collections
+import logging
+
+from oslo_utils import uuidutils
+
+from ironic_inspector.common import exception
+from ironic_inspector.common import json_codec
+
+LOG = logging.getLogger(__name__)
+
+# The top-level key that is never stored.
+EXCLUDED_KEY = 'logs'
+
+StoredDocument = collections.namedtuple(
+    'StoredDocument', ['data', 'created_at', 'updated_at'])
+StoredDocument.__doc__ = """A document as a backend returns it.
+
+``data`` is JSON text or bytes from the backend's ``_read`` and a dict from
+:meth:`StorageBackend.read`; the timestamps are naive UTC datetimes, or
+None where the backend does not keep them.
+"""
+
+DocumentInfo = collections.namedtuple(
+    'DocumentInfo', ['node_uuid', 'processed', 'created_at', 'updated_at'])
+DocumentInfo.__doc__ = 'What a listing says of one stored document.'
+
+
+def check_node_uuid(node_uuid):
+    """The UUID in its canonical (lower-case) form.
+
+    :raises: InvalidUUID
+    """
+    if not isinstance(node_uuid, str) or not uuidutils.is_uuid_like(
+            node_uuid):
+        raise exception.InvalidUUID(value=node_uuid)
+    return node_uuid.lower()
+
+
+def encode_document(node_uuid, data, max_size):
+    """Check a document and encode it for storage.
+
+    :returns: UTF-8 JSON bytes, without the top-level ``logs`` key.
+    :raises: InvalidIntrospectionData
+    """
+    if not isinstance(data, dict):
+        raise exception.InvalidIntrospectionData(
+            node_uuid=node_uuid,
+            reason='expected a JSON object, got %s' % type(data).__name__)
+    if EXCLUDED_KEY in data:
+        data = {k: v for k, v in data.items() if k != EXCLUDED_KEY}
+    try:
+        encoded = json_codec.dumps(data)
+    except json_codec.EncodeError as exc:
+        raise exception.InvalidIntrospectionData(
+            node_uuid=node_uuid, reason='not serialisable as JSON: %s' % exc)
+    if len(encoded) > max_size:
+        raise exception.InvalidIntrospectionData(
+            node_uuid=node_uuid,
+            reason='%d bytes as JSON, more than the %d bytes allowed by '
+                   '[processing]max_data_size' % (len(encoded), max_size))
+    return encoded
+
+
+class StorageBackend(metaclass=abc.ABCMeta):
+    """A place to keep introspection documents.
+
+    :param conf: the ``ConfigOpts`` to read the backend's options from.
+    """
+
+    #: The entry-point name, used in logs and errors.
+    name = None
+
+    def __init__(self, conf):
+        self.max_data_size = conf.processing.max_data_size
+
+    def get(self, node_uuid, processed=True):
+        """A node's document.
+
+        :raises: InvalidUUID, IntrospectionDataNotFound,
+            IntrospectionDataStoreDisabled, StorageBackendError
+        """
+        return self.read(node_uuid, processed).data
+
+    def read(self, node_uuid, processed=True):
+        """A node's document with its timestamps, as a StoredDocument.
+
+        :raises: like :meth:`get`.
+        """
+        node_uuid = check_node_uuid(node_uuid)
+        stored = self._read(node_uuid, bool(processed))
+        try:
+            data = json_codec.loads(stored.data)
+        except ValueError as exc:
+            raise self.error(node_uuid, 'read',
+                             'the stored document is not JSON: %s' % exc)
+        return stored._replace(data=data)
+
+    def save(self, node_uuid, data, processed=True, version=None):
+        """Create or replace a node's document.
+
+        A failed save leaves the previous document in place.
+
+        :param version: the IntrospectionData object version the document
+            is written in, kept where the backend can.
+        :raises: InvalidUUID, InvalidIntrospectionData, NodeNotFound,
+            StorageBackendError
+        """
+        node_uuid = check_node_uuid(node_uuid)
+        encoded = encode_document(node_uuid, data, self.max_data_size)
+        self._write(node_uuid, encoded, bool(processed), version)
+        LOG.debug('Stored %s introspection data of node %s (%d bytes) '
+                  'in %s', 'processed' if processed else 'unprocessed',
+                  node_uuid, len(encoded), self.name)
+
+    def delete(self, node_uuid, processed=None):
+        """Delete a node's documents; ``processed=None`` deletes both.
+
+        Deleting what is not there is not an error.
+
+        :raises: InvalidUUID, StorageBackendError
+        """
+        node_uuid = check_node_uuid(node_uuid)
+        self._delete(node_uuid, None if processed is None else bool(processed))
+
+    def list(self):
+        """Yield a DocumentInfo for every stored document.
+
+        :raises: StorageBackendError; NotImplementedError where the backend
+            cannot list.
+        """
+        raise NotImplementedError(
+            'the %s storage backend cannot list its documents' % self.name)
+
+    def check(self):
+        """Make sure the backend answers; for upgrade checks.
+
+        :raises: StorageBackendError
+        """
+
+    def error(self, node_uuid, operation, reason):
+        """A StorageBackendError of this backend."""
+        return exception.StorageBackendError(
+            backend=self.name, node_uuid=node_uuid, operation=operation,
+            reason=reason)
+
+    @abc.abstractmethod
+    def _read(self, node_uuid, processed):
+        """Return a StoredDocument whose ``data`` is the JSON text.
+
+        :raises: IntrospectionDataNotFound, StorageBackendError
+        """
+
+    @abc.abstractmethod
+    def _write(self, node_uuid, document, processed, version):
+        """Store the encoded ``document`` (bytes), replacing any old one.
+
+        :raises: NodeNotFound (where the backend knows the node cache),
+            StorageBackendError
+        """
+
+    @abc.abstractmethod
+    def _delete(self, node_uuid, processed):
+        """Delete one document, or both when ``processed`` is None.
+
+        :raises: StorageBackendError
+        """

@@ -1,0 +1,69 @@
+"""The ``database`` backend: documents in the inspector's own database."""
+
+from ironic_inspector.common import exception
+from ironic_inspector.db import api as db_api
+from ironic_inspector.storage import base
+
+# What a statement carries besides the document (the SQL and the other
+# values), generously rounded up.
+_STATEMENT_OVERHEAD = 4096
+
+
+class DatabaseStore(base.StorageBackend):
+    """Keeps documents in the ``introspection_data`` table.
+
+    A document can only be saved for a node in the node cache; deleting
+    the node deletes its documents in the same transaction.
+    """
+
+    def _read(self, node_uuid, processed):
+        try:
+            row = db_api.get_introspection_data(node_uuid, processed)
+        except exception.DatabaseError as exc:
+            raise self.error(node_uuid, 'read', exc)
+        return base.StoredDocument(row['data'], row['created_at'],
+                                   row['updated_at'])
+
+    def _write(self, node_uuid, document, processed, version):
+        try:
+            self._check_statement_size(node_uuid, document)
+            db_api.store_introspection_data(node_uuid, document.decode(),
+                                            processed, version)
+        except exception.DatabaseError as exc:
+            raise self.error(node_uuid, 'save', exc)
+
+    def _check_statement_size(self, node_uuid, document):
+        limit = db_api.max_statement_size()
+        if limit is None:
+            return
+        # The driver escapes quotes and backslashes, one byte each.
+        size = (len(document) + document.count(b'"')
+                + document.count(b'\\') + _STATEMENT_OVERHEAD)
+        if size > limit:
+            raise exception.InvalidIntrospectionData(
+                node_uuid=node_uuid,
+                reason='%d bytes as JSON, more than the database server '
+                       'accepts in one statement (max_allowed_packet = %d); '
+                       'raise max_allowed_packet on the server'
+                       % (len(document), limit))
+
+    def _delete(self, node_uuid, processed):
+        try:
+            db_api.delete_introspection_data(node_uuid, processed)
+        except exception.DatabaseError as exc:
+            raise self.error(node_uuid, 'delete', exc)
+
+    def list(self):
+        try:
+            rows = db_api.list_introspection_data()
+        except exception.DatabaseError as exc:
+            raise self.error(None, 'list', exc)
+        for row in rows:
+            yield base.DocumentInfo(row['uuid'], row['processed'],
+                                    row['created_at'], row['updated_at'])
+
+    def check(self):
+        try:
+            db_api.ping()
+        except exception.DatabaseError as exc:
+            raise self.error(None, 'reach', exc)

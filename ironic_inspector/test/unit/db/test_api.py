@@ -1,0 +1,162 @@
+"""db.api on SQLite; test/functional runs the same on MariaDB and PostgreSQL."""
+
+import datetime
+
+from oslo_utils import timeutils
+from oslo_utils import uuidutils
+import sqlalchemy as sa
+
+from ironic_inspector.common import exception
+from ironic_inspector.db import api as db_api
+from ironic_inspector.test import base
+
+
+class StatementCounter:
+    """Counts the statements an engine sends, as a context manager."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.statements = []
+
+    def _record(self, conn, cursor, statement, *args):
+        self.statements.append(statement)
+
+    def __enter__(self):
+        sa.event.listen(self.engine, 'before_cursor_execute', self._record)
+        return self
+
+    def __exit__(self, *exc):
+        sa.event.remove(self.engine, 'before_cursor_execute', self._record)
+
+
+class NodeApiTestCase(base.DbTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.uuid = uuidutils.generate_uuid()
+
+    def test_create_and_get(self):
+        started = datetime.datetime(2026, 1, 2, 3, 4, 5)
+        db_api.create_node(self.uuid, 'starting', started_at=started,
+                           version='1.0')
+        node = db_api.get_node(self.uuid)
+        self.assertEqual('starting', node['state'])
+        self.assertEqual(started, node['started_at'])
+        self.assertIsNone(node['finished_at'])
+        self.assertEqual('1.0', node['version'])
+        self.assertIsNotNone(node['created_at'])
+
+    def test_create_twice(self):
+        db_api.create_node(self.uuid, 'starting')
+        self.assertRaises(exception.NodeAlreadyExists,
+                          db_api.create_node, self.uuid, 'waiting')
+        self.assertEqual('starting', db_api.get_node(self.uuid)['state'])
+
+    def test_get_unknown(self):
+        exc = self.assertRaises(exception.NodeNotFound,
+                                db_api.get_node, self.uuid)
+        self.assertIn(self.uuid, str(exc))
+
+    def test_update(self):
+        db_api.create_node(self.uuid, 'starting')
+        node = db_api.update_node(self.uuid, state='error', error='boom')
+        self.assertEqual(('error', 'boom'), (node['state'], node['error']))
+
+    def test_update_unknown(self):
+        self.assertRaises(exception.NodeNotFound,
+                          db_api.update_node, self.uuid, state='error')
+
+    def test_list_and_iterate(self):
+        uuids = sorted(uuidutils.generate_uuid() for _ in range(7))
+        for uuid in uuids:
+            db_api.create_node(uuid, 'finished')
+        self.assertEqual(uuids, [n['uuid'] for n in db_api.list_nodes()])
+        self.assertEqual(uuids, list(db_api.iter_node_uuids(batch_size=3)))
+        self.assertEqual(uuids, list(db_api.iter_node_uuids(batch_size=7)))
+
+    def test_delete(self):
+        db_api.create_node(self.uuid, 'finished')
+        db_api.delete_node(self.uuid)
+        self.assertRaises(exception.NodeNotFound, db_api.get_node, self.uuid)
+        self.assertRaises(exception.NodeNotFound,
+                          db_api.delete_node, self.uuid)
+
+
+class IntrospectionDataApiTestCase(base.DbTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.uuid = uuidutils.generate_uuid()
+        db_api.create_node(self.uuid, 'finished')
+
+    def test_store_and_get(self):
+        db_api.store_introspection_data(self.uuid, '{"a": 1}', processed=True,
+                                        version='1.1')
+        row = db_api.get_introspection_data(self.uuid, processed=True)
+        self.assertEqual('{"a": 1}', row['data'])
+        self.assertEqual('1.1', row['version'])
+        self.assertEqual(row['created_at'], row['updated_at'])
+
+    def test_processed_and_unprocessed_are_separate(self):
+        db_api.store_introspection_data(self.uuid, '"p"', processed=True)
+        db_api.store_introspection_data(self.uuid, '"u"', processed=False)
+        self.assertEqual('"p"', db_api.get_introspection_data(
+            self.uuid, processed=True)['data'])
+        self.assertEqual('"u"', db_api.get_introspection_data(
+            self.uuid, processed=False)['data'])
+
+    def test_replace_is_one_statement(self):
+        db_api.store_introspection_data(self.uuid, '"old"')
+        first = db_api.get_introspection_data(self.uuid)
+        later = first['created_at'] + datetime.timedelta(minutes=5)
+        timeutils.set_time_override(later)
+        self.addCleanup(timeutils.clear_time_override)
+        with StatementCounter(self.engine) as counter:
+            db_api.store_introspection_data(self.uuid, '"new"',
+                                            version='1.1')
+        self.assertEqual(1, len(counter.statements), counter.statements)
+        row = db_api.get_introspection_data(self.uuid)
+        self.assertEqual('"new"', row['data'])
+        self.assertEqual(first['created_at'], row['created_at'])
+        self.assertEqual(later, row['updated_at'])
+        self.assertEqual('1.1', row['version'])
+        self.assertEqual(1, len(db_api.list_introspection_data()))
+
+    def test_store_for_unknown_node(self):
+        other = uuidutils.generate_uuid()
+        self.assertRaises(exception.NodeNotFound,
+                          db_api.store_introspection_data, other, '{}')
+        self.assertEqual([], [r for r in db_api.list_introspection_data()
+                              if r['uuid'] == other])
+
+    def test_get_missing(self):
+        exc = self.assertRaises(exception.IntrospectionDataNotFound,
+                                db_api.get_introspection_data, self.uuid,
+                                processed=False)
+        self.assertIn('unprocessed', str(exc))
+
+    def test_delete_one_or_both(self):
+        db_api.store_introspection_data(self.uuid, '1', processed=True)
+        db_api.store_introspection_data(self.uuid, '2', processed=False)
+        self.assertEqual(1, db_api.delete_introspection_data(self.uuid, True))
+        self.assertEqual('2', db_api.get_introspection_data(
+            self.uuid, processed=False)['data'])
+        db_api.store_introspection_data(self.uuid, '1', processed=True)
+        self.assertEqual(2, db_api.delete_introspection_data(self.uuid))
+        self.assertEqual([], db_api.list_introspection_data())
+
+    def test_deleting_node_deletes_its_data(self):
+        db_api.store_introspection_data(self.uuid, '1', processed=True)
+        db_api.store_introspection_data(self.uuid, '2', processed=False)
+        db_api.delete_node(self.uuid)
+        with self.engine.connect() as conn:
+            left = conn.execute(sa.text(
+                'SELECT COUNT(*) FROM introspection_data')).scalar()
+        self.assertEqual(0, left)
+
+    def test_list(self):
+        db_api.store_introspection_data(self.uuid, '1', processed=False)
+        rows = db_api.list_introspection_data()
+        self.assertEqual([(self.uuid, False)],
+                         [(r['uuid'], r['processed']) for r in rows])
+        self.assertNotIn('data', rows[0])

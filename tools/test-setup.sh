@@ -1,0 +1,45 @@
+#!/bin/bash -xe
+# Create the openstack_citest user and database that oslo.db's
+# opportunistic test fixtures look for, on the local MariaDB/MySQL and
+# PostgreSQL. Servers: MariaDB's root has no password; PostgreSQL trusts
+# local connections. A server that is not running is reported and left
+# alone: its tests then skip.
+#
+# Also raises MariaDB's max_allowed_packet so that the 16 MiB documents
+# the storage tests write fit in one statement.
+
+DB_ROOT_PW=${MYSQL_ROOT_PW:-}
+DB_USER=openstack_citest
+DB_PW=openstack_citest
+MAX_PACKET=${MYSQL_MAX_ALLOWED_PACKET:-67108864}
+
+if command -v mysql >/dev/null && mysqladmin -h 127.0.0.1 -u root \
+        ${DB_ROOT_PW:+-p"$DB_ROOT_PW"} ping >/dev/null 2>&1; then
+    mysql -h 127.0.0.1 -u root ${DB_ROOT_PW:+-p"$DB_ROOT_PW"} <<SQL
+CREATE USER IF NOT EXISTS '$DB_USER'@'%' IDENTIFIED BY '$DB_PW';
+CREATE USER IF NOT EXISTS '$DB_USER'@'localhost' IDENTIFIED BY '$DB_PW';
+GRANT ALL PRIVILEGES ON *.* TO '$DB_USER'@'%' WITH GRANT OPTION;
+GRANT ALL PRIVILEGES ON *.* TO '$DB_USER'@'localhost' WITH GRANT OPTION;
+DROP DATABASE IF EXISTS openstack_citest;
+CREATE DATABASE openstack_citest CHARACTER SET utf8mb4;
+SET GLOBAL max_allowed_packet = $MAX_PACKET;
+FLUSH PRIVILEGES;
+SQL
+else
+    echo "MariaDB/MySQL is not answering on 127.0.0.1:3306; its tests will skip."
+fi
+
+if command -v psql >/dev/null && pg_isready -h 127.0.0.1 -q; then
+    psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 <<SQL
+DO \$\$ BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DB_USER') THEN
+        CREATE ROLE $DB_USER WITH LOGIN SUPERUSER PASSWORD '$DB_PW';
+    END IF;
+END \$\$;
+SQL
+    psql -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS openstack_citest"
+    psql -h 127.0.0.1 -U postgres -c \
+        "CREATE DATABASE openstack_citest OWNER $DB_USER"
+else
+    echo "PostgreSQL is not answering on 127.0.0.1:5432; its tests will skip."
+fi
