@@ -44,12 +44,18 @@ _statement_limits = weakref.WeakKeyDictionary()
 
 
 @sa.event.listens_for(sa.engine.Engine, 'do_connect')
-def _lift_pymysql_packet_limit(dialect, conn_rec, cargs, cparams):
+def _prepare_pymysql_connection(dialect, conn_rec, cargs, cparams):
+    if dialect.driver != 'pymysql':
+        return
+    # NOTE: oslo.db asks for the 3-byte "utf8" unless the URL names a
+    # charset; our tables are utf8mb4, and a ramdisk may well report a
+    # 4-byte character, which MySQL would then refuse.
+    if cparams.get('charset') in (None, 'utf8', 'utf8mb3'):
+        cparams['charset'] = 'utf8mb4'
     # NOTE: PyMySQL refuses statements over 16 MiB on its own; leave the
     # limit to the server, whose max_allowed_packet is checked before a
     # large document is sent (see max_statement_size).
-    if dialect.driver == 'pymysql':
-        cparams.setdefault('max_allowed_packet', _MYSQL_PACKET_CEILING)
+    cparams.setdefault('max_allowed_packet', _MYSQL_PACKET_CEILING)
 
 
 def get_engine():

@@ -12,6 +12,7 @@ checked values and the document already encoded.
 import abc
 import collections
 import logging
+import uuid
 
 from oslo_utils import uuidutils
 
@@ -38,14 +39,14 @@ DocumentInfo.__doc__ = 'What a listing says of one stored document.'
 
 
 def check_node_uuid(node_uuid):
-    """The UUID in its canonical (lower-case) form.
+    """The UUID in its canonical form (lower case, with hyphens).
 
     :raises: InvalidUUID
     """
     if not isinstance(node_uuid, str) or not uuidutils.is_uuid_like(
             node_uuid):
         raise exception.InvalidUUID(value=node_uuid)
-    return node_uuid.lower()
+    return str(uuid.UUID(node_uuid))
 
 
 def encode_document(node_uuid, data, max_size):

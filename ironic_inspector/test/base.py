@@ -6,6 +6,7 @@ from oslo_db.sqlalchemy import test_fixtures
 import testtools
 
 from ironic_inspector import conf
+from ironic_inspector import storage
 from ironic_inspector.test import db_fixtures
 
 
@@ -16,6 +17,9 @@ class TestCase(testtools.TestCase):
         super().setUp()
         self._config = self.useFixture(config_fixture.Config(conf.CONF))
         self.logs = self.useFixture(fixtures.FakeLogger(level='DEBUG'))
+        # Backends are built from the configuration on first use.
+        storage.clear_cache()
+        self.addCleanup(storage.clear_cache)
 
     def config(self, group=None, **values):
         """Override options for this test only."""

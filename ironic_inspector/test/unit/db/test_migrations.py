@@ -1,0 +1,150 @@
+"""Walk every alembic revision and compare the result with the models.
+
+Runs on SQLite here; test/functional runs the same on MariaDB and
+PostgreSQL.
+"""
+
+from alembic import script as alembic_script
+from oslo_db.sqlalchemy import test_fixtures
+from oslo_db.sqlalchemy import test_migrations
+from oslo_db.sqlalchemy import utils as db_utils
+import sqlalchemy as sa
+
+from ironic_inspector.cmd import dbsync
+from ironic_inspector.db import api as db_api
+from ironic_inspector.db import migration
+from ironic_inspector.db import models
+from ironic_inspector.db import online_migrations
+from ironic_inspector.test import base
+from ironic_inspector.test import db_fixtures
+
+NODE = '0d6cc5c5-1b1f-4b67-8a15-a0c0b42f2f4a'
+
+
+class MigrationWalkTestCase(test_fixtures.OpportunisticDBTestMixin,
+                            base.TestCase):
+    """Upgrade one revision at a time; each step checks its own effect."""
+
+    FIXTURE = db_fixtures.EmptySQLiteFixture
+
+    def setUp(self):
+        super().setUp()
+        self.engine = self._get_default_provisioned_db().engine
+
+    def _revisions(self):
+        script = alembic_script.ScriptDirectory.from_config(
+            migration._config())
+        return [r.revision for r in reversed(list(script.walk_revisions()))]
+
+    def _upgrade(self, revision):
+        with self.engine.begin() as conn:
+            migration.upgrade(revision, connection=conn)
+
+    def _columns(self, table):
+        return {c['name'] for c in sa.inspect(self.engine).get_columns(table)}
+
+    def test_walk_versions(self):
+        revisions = self._revisions()
+        self.assertEqual(migration.head(), revisions[-1])
+        for revision in revisions:
+            pre = getattr(self, '_pre_upgrade_%s' % revision, None)
+            if pre is not None:
+                pre()
+            self._upgrade(revision)
+            with self.engine.connect() as conn:
+                self.assertEqual(revision, migration.version(conn))
+            getattr(self, '_check_%s' % revision)()
+        # Upgrading an up-to-date schema changes nothing.
+        self._upgrade('head')
+        self._check_9b7e5d2c1f48()
+
+    def _check_4f3c2b1a9e07(self):
+        self.assertEqual({'uuid', 'state', 'started_at', 'finished_at',
+                          'error', 'created_at', 'updated_at', 'version'},
+                         self._columns('nodes'))
+        self.assertEqual({'uuid', 'processed', 'data'},
+                         self._columns('introspection_data'))
+        nodes = db_utils.get_table(self.engine, 'nodes')
+        data = db_utils.get_table(self.engine, 'introspection_data')
+        with self.engine.begin() as conn:
+            conn.execute(nodes.insert().values(uuid=NODE, state='finished'))
+            conn.execute(data.insert().values(uuid=NODE, processed=True,
+                                              data='{"old": true}'))
+
+    def _check_9b7e5d2c1f48(self):
+        self.assertEqual({'uuid', 'processed', 'data', 'created_at',
+                          'updated_at', 'version'},
+                         self._columns('introspection_data'))
+        data = db_utils.get_table(self.engine, 'introspection_data')
+        with self.engine.connect() as conn:
+            row = conn.execute(data.select()).mappings().one()
+        self.assertEqual('{"old": true}', row['data'])
+        self.assertIsNone(row['version'])
+        foreign_keys = sa.inspect(self.engine).get_foreign_keys(
+            'introspection_data')
+        self.assertEqual(['CASCADE'],
+                         [fk['options'].get('ondelete', '').upper()
+                          for fk in foreign_keys])
+
+
+class ModelsMigrationsSyncTestCase(test_migrations.ModelsMigrationsSync,
+                                   test_fixtures.OpportunisticDBTestMixin,
+                                   base.TestCase):
+    """The schema the migrations build is the one the models describe."""
+
+    FIXTURE = db_fixtures.EmptySQLiteFixture
+
+    def setUp(self):
+        super().setUp()
+        self.engine = self._get_default_provisioned_db().engine
+
+    def db_sync(self, engine):
+        with engine.begin() as conn:
+            migration.upgrade('head', connection=conn)
+
+    def get_engine(self):
+        return self.engine
+
+    def get_metadata(self):
+        return models.Base.metadata
+
+
+class OnlineDataMigrationsTestCase(base.DbTestCase):
+    """Rows written before the version column get stamped, in batches."""
+
+    def setUp(self):
+        super().setUp()
+        self.uuids = ['00000000-0000-4000-8000-%012d' % i for i in range(5)]
+        data = models.IntrospectionData.__table__
+        with self.engine.begin() as conn:
+            for uuid in self.uuids:
+                db_api.create_node(uuid, 'finished')
+                conn.execute(data.insert().values(uuid=uuid, processed=True,
+                                                  data='{}'))
+
+    def _versions(self):
+        return sorted((r['version'] or '-')
+                      for r in db_api.list_introspection_data())
+
+    def test_migration_in_batches(self):
+        migrate = online_migrations.introspection_data_versions
+        self.assertEqual((5, 2), migrate(None, 2))
+        self.assertEqual(['-', '-', '-', '1.1', '1.1'], self._versions())
+        self.assertEqual((3, 3), migrate(None, 10))
+        self.assertEqual((0, 0), migrate(None, 10))
+        for row in db_api.list_introspection_data():
+            self.assertIsNotNone(row['created_at'])
+
+    def test_pinned_release(self):
+        migrate = online_migrations.introspection_data_versions
+        self.assertEqual((5, 5), migrate('1.0', 10))
+        self.assertEqual(['1.0'] * 5, self._versions())
+        # Unpinned, the rows written in 1.0 are brought to 1.1.
+        self.assertEqual((5, 5), migrate(None, 10))
+        self.assertEqual(['1.1'] * 5, self._versions())
+
+    def test_command_batches(self):
+        results = dbsync._run_migrations(max_count=3)
+        self.assertEqual([('introspection_data_versions', 5, 3)], results)
+        results = dbsync._run_migrations(max_count=None)
+        self.assertEqual([('introspection_data_versions', 2, 2)], results)

@@ -1,0 +1,37 @@
+from ironic_inspector.common import exception
+from ironic_inspector.db import api as db_api
+from ironic_inspector import storage
+from ironic_inspector.test import base
+from ironic_inspector.test import storage_contract
+
+
+class DatabaseStoreTestCase(storage_contract.StorageContractTests,
+                            base.DbTestCase):
+    """The contract on SQLite; test/functional runs it on MariaDB and
+    PostgreSQL."""
+
+    def make_backend(self):
+        storage.clear_cache()
+        return storage.get_backend('database')
+
+    def make_node(self, uuid):
+        db_api.create_node(uuid, 'finished')
+
+    def test_unknown_node(self):
+        other = 'a3e4b8f0-1b2c-4d5e-8f90-0123456789ab'
+        self.assertRaises(exception.NodeNotFound,
+                          self.backend.save, other, {'a': 1})
+        self.assertRaises(exception.IntrospectionDataNotFound,
+                          self.backend.get, other)
+
+    def test_version_is_recorded(self):
+        self.backend.save(self.uuid, {'a': 1}, version='1.0')
+        self.assertEqual('1.0',
+                         db_api.get_introspection_data(self.uuid)['version'])
+
+    def test_list(self):
+        self.backend.save(self.uuid, {'a': 1}, processed=False)
+        listed = list(self.backend.list())
+        self.assertEqual([(self.uuid, False)],
+                         [(d.node_uuid, d.processed) for d in listed])
+        self.assertIsNotNone(listed[0].updated_at)
