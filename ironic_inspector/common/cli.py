@@ -4,8 +4,8 @@ import logging
 import sys
 
 from oslo_db import exception as db_exc
-import sqlalchemy.exc
 from sqlalchemy.engine import url as sa_url
+import sqlalchemy.exc
 
 from ironic_inspector.common import exception
 from ironic_inspector.db import api as db_api

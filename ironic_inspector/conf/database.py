@@ -1,3 +1,4 @@
+from oslo_config import cfg
 from oslo_db import options as db_options
 
 # NOTE: a SQLite file in the working directory, so that a first run needs
@@ -10,4 +11,8 @@ def register_opts(conf):
 
 
 def list_opts():
-    return db_options.list_opts()[0][1]
+    # oslo.db hands out copies of its options; give them our default so
+    # that the sample configuration shows it.
+    opts = db_options.list_opts()[0][1]
+    cfg.set_defaults(opts, connection=DEFAULT_CONNECTION)
+    return opts

@@ -44,7 +44,6 @@ class PostgresqlFixture(_InspectorSchema,
     DRIVER = 'postgresql'
 
 
-
 class _EmptyDatabase:
     """An empty database, dropped clean after each test (migration tests)."""
 

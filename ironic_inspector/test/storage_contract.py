@@ -2,8 +2,8 @@
 
 Mix :class:`StorageContractTests` into a TestCase that implements
 ``make_backend()`` (builds the backend from the current configuration)
-and ``make_node(uuid)`` (adds the node wherever the backend needs it). Every backend, on every
-server, runs these same tests.
+and ``make_node(uuid)`` (adds the node wherever the backend needs it).
+Every backend, on every server, runs these same tests.
 """
 
 from oslo_utils import uuidutils

@@ -1,4 +1,4 @@
-"""db.api on SQLite; test/functional runs the same on MariaDB and PostgreSQL."""
+"""db.api on SQLite; test/functional runs it on MariaDB and PostgreSQL."""
 
 import datetime
 

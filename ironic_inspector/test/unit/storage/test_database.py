@@ -7,8 +7,7 @@ from ironic_inspector.test import storage_contract
 
 class DatabaseStoreTestCase(storage_contract.StorageContractTests,
                             base.DbTestCase):
-    """The contract on SQLite; test/functional runs it on MariaDB and
-    PostgreSQL."""
+    """The contract on SQLite (on MariaDB, PostgreSQL in functional)."""
 
     def make_backend(self):
         storage.clear_cache()
