@@ -68,11 +68,21 @@ class IntrospectionDataStoreDisabled(InspectorException):
 
 
 class StorageBackendError(InspectorException):
-    """A backend failed; wraps its own error without secrets."""
+    """A backend failed; wraps its own error without secrets.
+
+    ``node_uuid`` is None for a failure that concerns no one node (a
+    listing, a health check).
+    """
 
     _msg_fmt = ('Storage backend %(backend)s failed to %(operation)s '
-                'introspection data of node %(node_uuid)s: %(reason)s')
+                '%(target)s: %(reason)s')
     code = 503
+
+    def __init__(self, message=None, *, node_uuid, **kwargs):
+        target = ('introspection data of node %s' % node_uuid
+                  if node_uuid else 'introspection data')
+        super().__init__(message, node_uuid=node_uuid, target=target,
+                         **kwargs)
 
 
 class DatabaseError(InspectorException):

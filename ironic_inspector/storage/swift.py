@@ -1,0 +1,208 @@
+"""The ``swift`` backend: documents as objects in OpenStack Object Storage.
+
+Object names are those ironic-inspector has always used, so data written
+by an existing deployment reads as is: ``inspector_data-<uuid>`` for the
+processed document and ``inspector_data-<uuid>-UNPROCESSED`` for the one
+the ramdisk sent, in the container ``[swift]container``.
+"""
+
+import datetime
+import threading
+
+from keystoneauth1 import exceptions as ks_exc
+from keystoneauth1 import loading as ks_loading
+import requests
+from swiftclient import client as swift_client
+from swiftclient import exceptions as swift_exc
+
+from ironic_inspector.common import exception
+from ironic_inspector.conf import swift as swift_conf
+from ironic_inspector.storage import base
+
+OBJECT_PREFIX = 'inspector_data-'
+UNPROCESSED_SUFFIX = '-UNPROCESSED'
+VERSION_HEADER = 'X-Object-Meta-Inspector-Version'
+
+# Errors of the client and its transport that mean Swift failed us.
+_SWIFT_ERRORS = (swift_exc.ClientException, requests.RequestException,
+                 ks_exc.ClientException)
+
+
+def object_name(node_uuid, processed):
+    """The name of a node's document in the container."""
+    name = OBJECT_PREFIX + node_uuid
+    return name if processed else name + UNPROCESSED_SUFFIX
+
+
+def parse_object_name(name):
+    """``(node_uuid, processed)`` of an object name, or None."""
+    if not name.startswith(OBJECT_PREFIX):
+        return None
+    rest = name[len(OBJECT_PREFIX):]
+    processed = not rest.endswith(UNPROCESSED_SUFFIX)
+    node_uuid = rest if processed else rest[:-len(UNPROCESSED_SUFFIX)]
+    try:
+        return base.check_node_uuid(node_uuid), processed
+    except exception.InvalidUUID:
+        return None
+
+
+def _from_timestamp(value):
+    """A naive UTC datetime from Swift's X-Timestamp (seconds)."""
+    return datetime.datetime.fromtimestamp(
+        float(value), tz=datetime.timezone.utc).replace(tzinfo=None)
+
+
+def _from_listing_time(value):
+    """A naive UTC datetime from a listing's ``last_modified``."""
+    return datetime.datetime.fromisoformat(value)
+
+
+def _is_missing(exc):
+    return getattr(exc, 'http_status', None) == 404
+
+
+class SwiftStore(base.StorageBackend):
+    """Keeps each document as one Swift object.
+
+    A PUT replaces an object whole or not at all, so a failed save leaves
+    the previous document readable. The container is created, private,
+    on first use. Transient failures (connection errors, 5xx answers, an
+    expired token) are retried ``[swift]max_retries`` times by
+    python-swiftclient.
+    """
+
+    def __init__(self, conf):
+        super().__init__(conf)
+        options = conf[swift_conf.GROUP]
+        self.container = options.container
+        self.delete_after = options.delete_after
+        self._connection_args = self._connection_args_from(conf, options)
+        # Values that must never appear in an error message.
+        self._secrets = [s for s in (options.v1_key,
+                                     getattr(options, 'password', None))
+                         if s]
+        self._local = threading.local()
+        self._container_ready = False
+
+    @staticmethod
+    def _connection_args_from(conf, options):
+        args = {'retries': options.max_retries, 'starting_backoff': 0.5,
+                'max_backoff': 4}
+        if options.auth_version == '1':
+            missing = [name for name in ('v1_auth_url', 'v1_user', 'v1_key')
+                       if not options[name]]
+            if missing:
+                raise exception.ConfigInvalid(
+                    error='[swift]auth_version = 1 needs %s'
+                          % ', '.join('[swift]%s' % m for m in missing))
+            args.update(authurl=options.v1_auth_url, user=options.v1_user,
+                        key=options.v1_key, auth_version='1')
+            return args
+        auth = ks_loading.load_auth_from_conf_options(conf,
+                                                      swift_conf.GROUP)
+        if auth is None:
+            raise exception.ConfigInvalid(
+                error='[swift]auth_type is not set; configure keystone '
+                      'authentication or set [swift]auth_version = 1')
+        session = ks_loading.load_session_from_conf_options(
+            conf, swift_conf.GROUP, auth=auth)
+        os_options = {'service_type': options.service_type,
+                      'region_name': options.region_name}
+        if options.valid_interfaces:
+            os_options['interface'] = options.valid_interfaces[0]
+        if options.endpoint_override:
+            os_options['object_storage_url'] = options.endpoint_override
+        args.update(session=session, os_options=os_options)
+        return args
+
+    def _connection(self):
+        # NOTE: a swiftclient Connection is not thread-safe; each thread
+        # has its own, and keeps it (and its token) between calls.
+        connection = getattr(self._local, 'connection', None)
+        if connection is None:
+            connection = swift_client.Connection(**self._connection_args)
+            self._local.connection = connection
+        return connection
+
+    def _reason(self, exc):
+        """What Swift said, without URLs' tokens or configured secrets."""
+        if isinstance(exc, swift_exc.ClientException) and exc.http_status:
+            reason = '%s %s' % (exc.http_status, exc.http_reason or '')
+        else:
+            reason = (str(exc).strip().splitlines() or [''])[0]
+            reason = reason or type(exc).__name__
+        for secret in self._secrets:
+            reason = reason.replace(secret, '***')
+        return reason.strip()
+
+    def _ensure_container(self, node_uuid):
+        if self._container_ready:
+            return
+        try:
+            self._connection().put_container(self.container)
+        except _SWIFT_ERRORS as exc:
+            raise self.error(node_uuid, 'save',
+                             'cannot create container %s: %s'
+                             % (self.container, self._reason(exc)))
+        self._container_ready = True
+
+    def _read(self, node_uuid, processed):
+        try:
+            headers, body = self._connection().get_object(
+                self.container, object_name(node_uuid, processed))
+        except _SWIFT_ERRORS as exc:
+            if _is_missing(exc):
+                raise exception.IntrospectionDataNotFound(
+                    node_uuid=node_uuid, processed=processed)
+            raise self.error(node_uuid, 'read', self._reason(exc))
+        updated_at = (_from_timestamp(headers['x-timestamp'])
+                      if 'x-timestamp' in headers else None)
+        return base.StoredDocument(body, None, updated_at)
+
+    def _write(self, node_uuid, document, processed, version):
+        self._ensure_container(node_uuid)
+        headers = {}
+        if self.delete_after:
+            headers['X-Delete-After'] = str(self.delete_after)
+        if version:
+            headers[VERSION_HEADER] = version
+        try:
+            self._connection().put_object(
+                self.container, object_name(node_uuid, processed),
+                document, content_length=len(document),
+                content_type='application/json', headers=headers)
+        except _SWIFT_ERRORS as exc:
+            raise self.error(node_uuid, 'save', self._reason(exc))
+
+    def _delete(self, node_uuid, processed):
+        kinds = (True, False) if processed is None else (processed,)
+        for kind in kinds:
+            try:
+                self._connection().delete_object(
+                    self.container, object_name(node_uuid, kind))
+            except _SWIFT_ERRORS as exc:
+                if not _is_missing(exc):
+                    raise self.error(node_uuid, 'delete', self._reason(exc))
+
+    def list(self):
+        marker = ''
+        while True:
+            try:
+                _, page = self._connection().get_container(
+                    self.container, prefix=OBJECT_PREFIX, marker=marker)
+            except _SWIFT_ERRORS as exc:
+                if _is_missing(exc):
+                    return
+                raise self.error(None, 'list', self._reason(exc))
+            if not page:
+                return
+            for entry in page:
+                key = parse_object_name(entry['name'])
+                if key is not None:
+                    updated_at = _from_listing_time(entry['last_modified'])
+                    yield base.DocumentInfo(key[0], key[1], None, updated_at)
+            marker = page[-1]['name']
+
+    def check(self):
+        self._ensure_container(None)
