@@ -14,7 +14,7 @@ EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
 
-_DATABASE_ERRORS = (db_exc.DBError, sqlalchemy.exc.SQLAlchemyError)
+DATABASE_ERRORS = (db_exc.DBError, sqlalchemy.exc.SQLAlchemyError)
 
 
 def safe_url(url):
@@ -40,7 +40,7 @@ def prepare(conf):
 
 def describe_error(exc, database_url=None):
     """One line saying what went wrong, without secrets."""
-    if isinstance(exc, _DATABASE_ERRORS):
+    if isinstance(exc, DATABASE_ERRORS):
         where = ' %s' % safe_url(database_url) if database_url else ''
         verb = ('cannot connect to'
                 if isinstance(exc, (db_exc.DBConnectionError,
@@ -59,7 +59,7 @@ def run(prog, func, database_url=None):
     """
     try:
         return func() or EXIT_OK
-    except (exception.InspectorException,) + _DATABASE_ERRORS as exc:
+    except (exception.InspectorException,) + DATABASE_ERRORS as exc:
         print('%s: error: %s' % (prog, describe_error(exc, database_url)),
               file=sys.stderr)
         return EXIT_FAILURE

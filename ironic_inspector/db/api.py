@@ -196,6 +196,14 @@ def list_nodes():
 
 
 @_db_call
+def count_nodes():
+    """How many nodes the cache holds."""
+    with _reader() as conn:
+        return conn.execute(
+            sa.select(sa.func.count()).select_from(_NODES)).scalar()
+
+
+@_db_call
 def _node_uuids_after(last, limit):
     with _reader() as conn:
         return conn.execute(

@@ -9,6 +9,7 @@ from ironic_inspector.test import db_fixtures
 from ironic_inspector.test.unit.db import test_api
 from ironic_inspector.test.unit.db import test_migrations
 from ironic_inspector.test.unit.storage import test_database
+from ironic_inspector.test.unit import test_migrate
 
 
 class MySQLNodeApiTestCase(test_api.NodeApiTestCase):
@@ -81,3 +82,13 @@ class MySQLDatabaseStoreTestCase(test_database.DatabaseStoreTestCase):
 
 class PostgresqlDatabaseStoreTestCase(test_database.DatabaseStoreTestCase):
     FIXTURE = db_fixtures.PostgresqlFixture
+
+
+class MySQLMigrationTestCase(test_migrate.MigrationTestCase):
+    FIXTURE = db_fixtures.MySQLFixture
+    WORKERS = 3
+
+
+class PostgresqlMigrationTestCase(test_migrate.MigrationTestCase):
+    FIXTURE = db_fixtures.PostgresqlFixture
+    WORKERS = 3

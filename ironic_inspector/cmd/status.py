@@ -1,0 +1,101 @@
+"""ironic-inspector-status upgrade check: is this deployment ready?"""
+
+import sys
+
+from oslo_config import cfg
+from oslo_upgradecheck import upgradecheck
+
+from ironic_inspector.common import cli
+from ironic_inspector.common import exception
+from ironic_inspector.common import release_mappings
+from ironic_inspector import conf
+from ironic_inspector.db import migration
+from ironic_inspector.db import online_migrations
+from ironic_inspector import storage
+
+CONF = conf.CONF
+Code = upgradecheck.Code
+Result = upgradecheck.Result
+
+# Failures a check reports as its result rather than as a traceback.
+_EXPECTED = (exception.InspectorException,) + cli.DATABASE_ERRORS
+
+
+def _failure(exc):
+    return Result(Code.FAILURE,
+                  cli.describe_error(exc, CONF.database.connection))
+
+
+class Checks(upgradecheck.UpgradeCommands):
+    """Each check returns a Result; the worst one is the exit code."""
+
+    def _check_schema(self):
+        try:
+            current, head = migration.version(), migration.head()
+        except _EXPECTED as exc:
+            return _failure(exc)
+        if current != head:
+            return Result(Code.FAILURE,
+                          'The database schema is at revision %s, not %s; '
+                          'run "ironic-inspector-dbsync upgrade".'
+                          % (current, head))
+        return Result(Code.SUCCESS)
+
+    def _check_online_migrations(self):
+        pending = []
+        try:
+            for migrate in online_migrations.ONLINE_MIGRATIONS:
+                # A batch of 0 rows counts what needs migrating, and
+                # changes nothing.
+                found, _ = migrate(CONF.pin_release_version, 0)
+                if found:
+                    pending.append('%s (%d rows)' % (migrate.__name__, found))
+        except _EXPECTED as exc:
+            return _failure(exc)
+        if pending:
+            return Result(Code.FAILURE,
+                          'Online data migrations are pending: %s; run '
+                          '"ironic-inspector-dbsync online_data_migrations".'
+                          % ', '.join(pending))
+        return Result(Code.SUCCESS)
+
+    def _check_storage_backend(self):
+        name = CONF.processing.storage_backend
+        try:
+            storage.get_backend(name).check()
+        except _EXPECTED as exc:
+            return _failure(exc)
+        return Result(Code.SUCCESS, 'Storage backend "%s" answers.' % name)
+
+    def _check_release_pin(self):
+        try:
+            pinned = CONF.pin_release_version
+        except cfg.ConfigFileValueError:
+            return Result(Code.FAILURE,
+                          '[DEFAULT]pin_release_version names an unknown '
+                          'release; known: %s.' % ', '.join(
+                              release_mappings.pinnable_releases()))
+        if pinned:
+            return Result(Code.WARNING,
+                          'Objects are pinned to release %s; unset '
+                          '[DEFAULT]pin_release_version once every service '
+                          'runs this release.' % pinned)
+        return Result(Code.SUCCESS)
+
+    _upgrade_checks = (
+        ('Release pin', _check_release_pin),
+        ('Database schema', _check_schema),
+        ('Online data migrations', _check_online_migrations),
+        ('Storage backend', _check_storage_backend),
+    )
+
+
+def main(argv=None):
+    cli.prepare(CONF)
+    return upgradecheck.main(CONF, project='ironic-inspector',
+                             upgrade_command=Checks(),
+                             argv=sys.argv[1:] if argv is None else argv)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

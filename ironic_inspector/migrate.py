@@ -1,0 +1,140 @@
+"""Copy introspection data from one storage backend to another.
+
+The engine of ``ironic-inspector-migrate-data``: every node of the node
+cache (or the ones asked for), both documents each, copied by a few worker
+threads. The source is only read. A document already identical in the
+target is skipped, so a run that was interrupted, or failed for some
+nodes, is finished by running it again. At most a few documents per worker
+are in memory at any time, however many nodes there are.
+"""
+
+import collections
+import concurrent.futures
+import enum
+import logging
+import threading
+
+from ironic_inspector.common import exception
+
+LOG = logging.getLogger(__name__)
+
+
+class Outcome(enum.Enum):
+    COPIED = 'copied'
+    IDENTICAL = 'identical'
+    NO_DATA = 'no data'
+    FAILED = 'failed'
+
+
+Task = collections.namedtuple('Task', ['node_uuid', 'processed'])
+
+
+class Summary:
+    """Counts of outcomes and the nodes that failed; thread-safe."""
+
+    def __init__(self):
+        self.counts = collections.Counter()
+        self.failures = {}
+        self._lock = threading.Lock()
+
+    def record(self, task, outcome, error=None):
+        with self._lock:
+            self.counts[outcome] += 1
+            if outcome is Outcome.FAILED:
+                self.failures.setdefault(task.node_uuid, error)
+
+    @property
+    def done(self):
+        return sum(self.counts.values())
+
+    @property
+    def failed(self):
+        return self.counts[Outcome.FAILED]
+
+
+class Migration:
+    """One copy of documents from ``source`` to ``target``.
+
+    :param source: the backend read from.
+    :param target: the backend written to.
+    :param version: the IntrospectionData version written with each copy.
+    :param dry_run: read and compare, write nothing.
+    :param verify: read each copy back and compare it with the source.
+    """
+
+    def __init__(self, source, target, version=None, dry_run=False,
+                 verify=False):
+        self.source = source
+        self.target = target
+        self.version = version
+        self.dry_run = dry_run
+        self.verify = verify
+        self.summary = Summary()
+
+    def copy(self, task):
+        """Copy one document; return its Outcome (never raises)."""
+        try:
+            outcome = self._copy(task)
+        except Exception as exc:
+            # NOTE: one document's failure must not stop the others; a bug
+            # shows with its traceback, an expected failure as one line.
+            log = (LOG.warning if isinstance(exc, exception.InspectorException)
+                   else LOG.exception)
+            log('Cannot copy the %s document of node %s: %s',
+                _kind(task), task.node_uuid, exc)
+            self.summary.record(task, Outcome.FAILED, str(exc))
+            return Outcome.FAILED
+        self.summary.record(task, outcome)
+        return outcome
+
+    def _copy(self, task):
+        try:
+            document = self.source.get(task.node_uuid, task.processed)
+        except exception.IntrospectionDataNotFound:
+            return Outcome.NO_DATA
+        if self._target_has(task, document):
+            return Outcome.IDENTICAL
+        if self.dry_run:
+            return Outcome.COPIED
+        self.target.save(task.node_uuid, document, task.processed,
+                         version=self.version)
+        if self.verify and not self._target_has(task, document):
+            raise exception.StorageBackendError(
+                backend=self.target.name, node_uuid=task.node_uuid,
+                operation='verify', reason='the copy differs from the source')
+        return Outcome.COPIED
+
+    def _target_has(self, task, document):
+        try:
+            return self.target.get(task.node_uuid, task.processed) == document
+        except exception.IntrospectionDataNotFound:
+            return False
+
+    def run(self, node_uuids, workers=4, on_progress=None):
+        """Copy both documents of every node; return the Summary.
+
+        :param node_uuids: an iterable of UUIDs, consumed lazily.
+        :param on_progress: called with the Summary after each document.
+        """
+        # Bounded in-flight work keeps memory flat: a new task is submitted
+        # only when one of the last ones is done.
+        slots = threading.BoundedSemaphore(workers * 2)
+
+        def run_one(task):
+            try:
+                self.copy(task)
+                if on_progress is not None:
+                    on_progress(self.summary)
+            finally:
+                slots.release()
+
+        with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+            for node_uuid in node_uuids:
+                for processed in (True, False):
+                    slots.acquire()
+                    pool.submit(run_one, Task(node_uuid, processed))
+        return self.summary
+
+
+def _kind(task):
+    return 'processed' if task.processed else 'unprocessed'

@@ -1,0 +1,71 @@
+"""Running the console scripts as an operator does, in a process of their
+own, against a configuration file of the test's."""
+
+import os
+import subprocess
+import sys
+
+import fixtures
+
+from ironic_inspector.db import api as db_api
+from ironic_inspector.db import migration
+
+
+class CommandFixture(fixtures.Fixture):
+    """A temporary directory with a SQLite database and a config file.
+
+    :param options: ``{group: {name: value}}`` written to the file.
+    """
+
+    def __init__(self, options=None):
+        super().__init__()
+        self.options = options or {}
+
+    def _setUp(self):
+        self.path = self.useFixture(fixtures.TempDir()).path
+        self.database_url = 'sqlite:///%s' % os.path.join(self.path,
+                                                          'inspector.db')
+        self.options.setdefault('database', {}).setdefault(
+            'connection', self.database_url)
+        self.config_file = os.path.join(self.path, 'inspector.conf')
+        self.write_config()
+
+    def write_config(self):
+        with open(self.config_file, 'w') as config:
+            for group, values in self.options.items():
+                config.write('[%s]\n' % group)
+                for name, value in values.items():
+                    config.write('%s = %s\n' % (name, value))
+
+    def create_schema(self):
+        """Create the schema and point this process's db.api at it."""
+        self.useFixture(_DatabaseAt(self.options['database']['connection']))
+        migration.upgrade('head')
+
+    def run(self, module, *args, stdin=None):
+        """Run ``python -m ironic_inspector.cmd.<module>``.
+
+        :returns: ``(exit code, stdout, stderr)``.
+        """
+        result = subprocess.run(
+            [sys.executable, '-m', 'ironic_inspector.cmd.%s' % module,
+             '--config-file', self.config_file] + list(args),
+            input=stdin, capture_output=True, text=True, timeout=300)
+        return result.returncode, result.stdout, result.stderr
+
+
+class _DatabaseAt(fixtures.Fixture):
+    """Points db.api of this process at ``url`` for the fixture's life."""
+
+    def __init__(self, url):
+        super().__init__()
+        self.url = url
+
+    def _setUp(self):
+        from oslo_db.sqlalchemy import enginefacade
+        from oslo_db.sqlalchemy import test_fixtures
+        facade = enginefacade.transaction_context()
+        facade.configure(connection=self.url, sqlite_fk=True)
+        self.useFixture(test_fixtures.ReplaceEngineFacadeFixture(
+            db_api._facade, facade))
+        self.addCleanup(facade.dispose_pool)

@@ -1,0 +1,66 @@
+"""ironic-inspector-migrate-data's command line, on SQLite."""
+
+from ironic_inspector.common import exception
+from ironic_inspector.db import api as db_api
+from ironic_inspector import storage
+from ironic_inspector.test import base
+from ironic_inspector.test import commands
+
+NODE = '0d6cc5c5-1b1f-4b67-8a15-a0c0b42f2f4a'
+
+
+class MigrateDataCommandTestCase(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.command = self.useFixture(commands.CommandFixture())
+        self.command.create_schema()
+        db_api.create_node(NODE, 'finished')
+
+    def _usage_error(self, *args):
+        rc, out, err = self.command.run('migrate_data', *args)
+        self.assertEqual(2, rc, out + err)
+        self.assertEqual(1, len(err.strip().splitlines()), err)
+        self.assertNotIn('Traceback', err)
+        return err
+
+    def test_same_from_and_to(self):
+        err = self._usage_error('--from', 'swift', '--to', 'swift')
+        self.assertIn('--from and --to are both "swift"', err)
+
+    def test_unknown_backend(self):
+        err = self._usage_error('--from', 'tape', '--to', 'database')
+        self.assertIn('unknown backend "tape"', err)
+        self.assertIn('installed: database, none, swift', err)
+
+    def test_none_backend(self):
+        err = self._usage_error('--from', 'none', '--to', 'database')
+        self.assertIn('keeps no data', err)
+
+    def test_bad_and_unknown_nodes(self):
+        err = self._usage_error('--from', 'swift', '--to', 'database',
+                                '--node', "x' OR 1=1")
+        self.assertIn('Expected a node UUID', err)
+        err = self._usage_error('--from', 'swift', '--to', 'database',
+                                '--node', NODE.replace('0d', 'ff'))
+        self.assertIn('not found in the node cache', err)
+
+    def test_missing_option(self):
+        rc, out, err = self.command.run('migrate_data', '--to', 'database')
+        self.assertNotEqual(0, rc)
+        self.assertIn('from', err)
+
+    def test_unreachable_source(self):
+        self.command.options['swift'] = {
+            'auth_version': '1', 'v1_auth_url': 'http://127.0.0.1:1/auth',
+            'v1_user': 'test:tester', 'v1_key': 'Secret-Key-123',
+            'max_retries': '0'}
+        self.command.write_config()
+        rc, out, err = self.command.run('migrate_data', '--from', 'swift',
+                                        '--to', 'database')
+        self.assertEqual(1, rc, out + err)
+        self.assertIn('failed 2', out)
+        self.assertIn('failed: %s' % NODE, out)
+        self.assertNotIn('Secret-Key-123', out + err)
+        self.assertRaises(exception.IntrospectionDataNotFound,
+                          storage.get_backend('database').get, NODE)
