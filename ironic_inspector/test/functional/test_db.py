@@ -87,8 +87,10 @@ class PostgresqlDatabaseStoreTestCase(test_database.DatabaseStoreTestCase):
 class MySQLMigrationTestCase(test_migrate.MigrationTestCase):
     FIXTURE = db_fixtures.MySQLFixture
     WORKERS = 3
+    STREAM_NODES = True
 
 
 class PostgresqlMigrationTestCase(test_migrate.MigrationTestCase):
     FIXTURE = db_fixtures.PostgresqlFixture
     WORKERS = 3
+    STREAM_NODES = True

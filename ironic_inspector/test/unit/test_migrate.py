@@ -14,9 +14,11 @@ Outcome = migrate.Outcome
 class MigrationTestCase(base.DbTestCase):
 
     # NOTE: the in-memory SQLite of the unit tests is one connection that
-    # threads cannot share; test/functional runs this with 3 workers on
-    # MariaDB and PostgreSQL.
+    # threads cannot share, so the node list is read before the copy
+    # starts and one worker copies; test/functional runs this with the
+    # batched node iterator and 3 workers on MariaDB and PostgreSQL.
     WORKERS = 1
+    STREAM_NODES = False
 
     def setUp(self):
         super().setUp()
@@ -35,8 +37,10 @@ class MigrationTestCase(base.DbTestCase):
     def _run(self, **kwargs):
         migration = migrate.Migration(self.database, self.memory,
                                       version='1.1', **kwargs)
-        return migration.run(db_api.iter_node_uuids(batch_size=2),
-                             workers=self.WORKERS)
+        node_uuids = db_api.iter_node_uuids(batch_size=2)
+        if not self.STREAM_NODES:
+            node_uuids = list(node_uuids)
+        return migration.run(node_uuids, workers=self.WORKERS)
 
     def _counts(self, summary):
         return {o: summary.counts[o] for o in Outcome if summary.counts[o]}
