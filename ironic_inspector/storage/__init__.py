@@ -5,6 +5,7 @@ namespace; ``[processing]storage_backend`` names the one in use. Third
 parties add theirs under the same namespace.
 """
 
+import logging
 import threading
 
 import stevedore
@@ -12,6 +13,8 @@ from stevedore import exception as stevedore_exc
 
 from ironic_inspector.common import exception
 from ironic_inspector import conf
+
+LOG = logging.getLogger(__name__)
 
 NAMESPACE = 'ironic_inspector.introspection.storage_backend'
 
@@ -58,3 +61,42 @@ def clear_cache():
     """Forget the backends built so far (after a configuration change)."""
     with _lock:
         _backends.clear()
+
+
+def read_document(node_uuid, processed=True, version=None):
+    """Read a document, falling back to other backends while switching.
+
+    The configured backend is asked first; when it has no such document,
+    each backend of ``[processing]storage_read_fallback`` in turn. With
+    ``[processing]storage_migrate_on_read``, a document found in a
+    fallback is copied into the configured backend (in ``version``); a
+    failed copy is logged and the document returned all the same.
+
+    :returns: a StoredDocument.
+    :raises: like :meth:`StorageBackend.read` of the configured backend.
+    """
+    options = conf.CONF.processing
+    backend = get_backend()
+    try:
+        return backend.read(node_uuid, processed)
+    except exception.IntrospectionDataNotFound as not_found:
+        missing = not_found
+    for name in options.storage_read_fallback:
+        if name == backend.name:
+            continue
+        try:
+            stored = get_backend(name).read(node_uuid, processed)
+        except exception.IntrospectionDataNotFound:
+            continue
+        LOG.info('Introspection data of node %s was read from the fallback '
+                 'backend %s', node_uuid, name)
+        if options.storage_migrate_on_read:
+            try:
+                backend.save(node_uuid, stored.data, processed,
+                             version=version)
+            except exception.InspectorException as exc:
+                LOG.warning('Cannot copy introspection data of node %s from '
+                            '%s to %s: %s', node_uuid, name, backend.name,
+                            exc)
+        return stored
+    raise missing
