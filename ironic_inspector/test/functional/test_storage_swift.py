@@ -8,6 +8,7 @@ from swiftclient import client as swift_client
 from ironic_inspector.common import exception
 from ironic_inspector import storage
 from ironic_inspector.test import base
+from ironic_inspector.test import property_tests
 from ironic_inspector.test import storage_contract
 from ironic_inspector.test import swift_fixtures
 
@@ -30,6 +31,7 @@ class SwiftTestCase(base.TestCase):
 
 
 class SwiftStoreContractTestCase(storage_contract.StorageContractTests,
+                                 property_tests.RoundTripPropertyTests,
                                  SwiftTestCase):
     pass
 

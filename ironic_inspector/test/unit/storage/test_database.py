@@ -2,10 +2,12 @@ from ironic_inspector.common import exception
 from ironic_inspector.db import api as db_api
 from ironic_inspector import storage
 from ironic_inspector.test import base
+from ironic_inspector.test import property_tests
 from ironic_inspector.test import storage_contract
 
 
 class DatabaseStoreTestCase(storage_contract.StorageContractTests,
+                            property_tests.RoundTripPropertyTests,
                             base.DbTestCase):
     """The contract on SQLite (on MariaDB, PostgreSQL in functional)."""
 

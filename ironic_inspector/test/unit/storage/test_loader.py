@@ -10,6 +10,7 @@ from ironic_inspector import storage
 from ironic_inspector.storage import database
 from ironic_inspector.storage import none
 from ironic_inspector.test import base
+from ironic_inspector.test import property_tests
 from ironic_inspector.test import storage_contract
 from ironic_inspector.test import third_party
 
@@ -57,6 +58,7 @@ class LoaderTestCase(base.TestCase):
 
 
 class ThirdPartyContractTestCase(storage_contract.StorageContractTests,
+                                 property_tests.RoundTripPropertyTests,
                                  base.TestCase):
     """The shared checks hold for a backend that does none of its own."""
 
