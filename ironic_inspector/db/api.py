@@ -68,17 +68,30 @@ def dispose():
     _facade.dispose_pool()
 
 
+# Driver messages of lock timeouts, which oslo.db does not classify:
+# SQLite's single writer, MySQL's error 1205, PostgreSQL's lock_timeout.
+_LOCK_TIMEOUTS = ('database is locked', 'Lock wait timeout exceeded',
+                  'canceling statement due to lock timeout')
+
+
+def _is_lock_timeout(exc):
+    return (isinstance(exc, db_exc.DBError)
+            and any(text in driver_reason(exc) for text in _LOCK_TIMEOUTS))
+
+
 def _db_call(func):
     """Run a database call with retries, raising the project's exceptions.
 
-    Deadlocks and dropped connections are retried with a growing back-off
-    (a dropped connection is replaced by the pool); what still fails
-    becomes NodeNotFound (a foreign key names no node), NodeAlreadyExists
-    or DatabaseError. The node UUID is the call's first argument, if any.
+    Deadlocks, lock timeouts and dropped connections are retried with a
+    growing back-off (a dropped connection is replaced by the pool); what
+    still fails becomes NodeNotFound (a foreign key names no node),
+    NodeAlreadyExists or DatabaseError. The node UUID is the call's first
+    argument, if any.
     """
     retried = oslo_db_api.wrap_db_retry(
         max_retries=5, retry_interval=0.1, inc_retry_interval=True,
-        retry_on_deadlock=True, retry_on_disconnect=True)(func)
+        retry_on_deadlock=True, retry_on_disconnect=True,
+        exception_checker=_is_lock_timeout)(func)
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
