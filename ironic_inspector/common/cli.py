@@ -34,8 +34,9 @@ def prepare(conf):
     """
     conf.set_default('max_retries', 1, group='database')
     conf.set_default('retry_interval', 0, group='database')
-    # The retry warning would repeat the error line that follows it.
-    logging.getLogger('oslo_db.sqlalchemy.engines').setLevel(logging.ERROR)
+    # oslo.db's retry warnings and tracebacks would only repeat, at length,
+    # the one error line the command ends with.
+    logging.getLogger('oslo_db').setLevel(logging.CRITICAL)
 
 
 def describe_error(exc, database_url=None):

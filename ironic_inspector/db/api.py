@@ -102,7 +102,9 @@ def _db_call(func):
             raise exception.NodeNotFound(node_uuid=node_uuid)
         except db_exc.DBDuplicateEntry:
             raise exception.NodeAlreadyExists(node_uuid=node_uuid)
-        except db_exc.DBError as exc:
+        except (db_exc.DBError, sa.exc.SQLAlchemyError) as exc:
+            # NOTE: oslo.db translates errors of statements; a refused
+            # login while the engine starts arrives untranslated.
             raise exception.DatabaseError(reason=driver_reason(exc))
 
     return wrapper

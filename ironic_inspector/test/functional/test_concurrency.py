@@ -29,7 +29,7 @@ DOCUMENT_SIZE = 4096
 
 
 class MySQLConcurrencyTestCase(test_fixtures.OpportunisticDBTestMixin,
-                                  base.TestCase):
+                               base.TestCase):
 
     FIXTURE = db_fixtures.MySQLFixture
 
