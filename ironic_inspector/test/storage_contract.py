@@ -22,12 +22,6 @@ class StorageContractTests:
         self.make_node(self.uuid)
         self.backend = self.make_backend()
 
-    def make_backend(self):
-        raise NotImplementedError
-
-    def make_node(self, uuid):
-        raise NotImplementedError
-
     def _sample(self, size):
         if not samples.available(size):
             self.skipTest('sample %s is missing' % samples.path(size))

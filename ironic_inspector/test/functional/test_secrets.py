@@ -79,10 +79,12 @@ class SwiftSecretsTestCase(base.TestCase):
         self.assertNotIn(SECRET, str(exc))
         self.assertNotIn(SECRET, self.logs.output)
 
-        command = self.useFixture(commands.CommandFixture({'swift': {
-            'auth_version': '1', 'v1_auth_url': self.swift.auth_url,
-            'v1_user': self.swift.user, 'v1_key': SECRET,
-            'container': self.swift.container}}))
+        command = self.useFixture(commands.CommandFixture({
+            'processing': {'storage_backend': 'swift'},
+            'swift': {'auth_version': '1',
+                      'v1_auth_url': self.swift.auth_url,
+                      'v1_user': self.swift.user, 'v1_key': SECRET,
+                      'container': self.swift.container}}))
         command.create_schema()
         db_api.create_node(node, 'finished')
         for args in (('migrate_data', '--from', 'swift', '--to',

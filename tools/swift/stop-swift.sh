@@ -1,0 +1,28 @@
+#!/bin/bash
+# Stop the Swift that tools/swift/start-swift.sh started, by the PIDs it
+# recorded, and nothing else.
+#
+#   tools/swift/stop-swift.sh                 stop everything
+#   tools/swift/stop-swift.sh proxy [...]     stop only these (proxy,
+#                                             account, container, object,
+#                                             memcached)
+set -uo pipefail
+
+STATE=${SWIFT_STATE_DIR:-/tmp/ironic-inspector-swift}
+PIDS=$STATE/pids
+names=("$@")
+[ ${#names[@]} -gt 0 ] || names=(proxy object container account memcached)
+
+for name in "${names[@]}"; do
+    pidfile=$PIDS/$name.pid
+    [ -f "$pidfile" ] || continue
+    pid=$(cat "$pidfile")
+    if kill -TERM "$pid" 2>/dev/null; then
+        for _ in $(seq 50); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.2
+        done
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    rm -f "$pidfile"
+done
