@@ -7,6 +7,7 @@ console scripts load their command line and configuration files through
 
 from oslo_config import cfg
 
+from ironic_inspector.conf import conductor
 from ironic_inspector.conf import database
 from ironic_inspector.conf import default
 from ironic_inspector.conf import processing
@@ -14,6 +15,7 @@ from ironic_inspector.conf import swift
 
 CONF = cfg.CONF
 
+conductor.register_opts(CONF)
 default.register_opts(CONF)
 database.register_opts(CONF)
 processing.register_opts(CONF)

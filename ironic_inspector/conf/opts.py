@@ -1,5 +1,6 @@
 """Options of every group, for oslo-config-generator."""
 
+from ironic_inspector.conf import conductor
 from ironic_inspector.conf import database
 from ironic_inspector.conf import default
 from ironic_inspector.conf import processing
@@ -9,6 +10,7 @@ from ironic_inspector.conf import swift
 def list_opts():
     return [
         ('DEFAULT', default.list_opts()),
+        (conductor.GROUP, conductor.list_opts()),
         ('database', database.list_opts()),
         ('processing', processing.list_opts()),
         (swift.GROUP, swift.list_opts()),

@@ -83,6 +83,10 @@ class StorageBackend(metaclass=abc.ABCMeta):
     #: The entry-point name, used in logs and errors.
     name = None
 
+    #: Whether removing a node from the node cache removes its documents
+    #: by itself (in the same transaction).
+    deleted_with_node = False
+
     def __init__(self, conf):
         self.max_data_size = conf.processing.max_data_size
 

@@ -16,6 +16,8 @@ class DatabaseStore(base.StorageBackend):
     the node deletes its documents in the same transaction.
     """
 
+    deleted_with_node = True
+
     def _read(self, node_uuid, processed):
         try:
             row = db_api.get_introspection_data(node_uuid, processed)

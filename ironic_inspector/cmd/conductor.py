@@ -1,0 +1,54 @@
+"""ironic-inspector-conductor: serve remotable object calls over RPC."""
+
+import signal
+import sys
+import threading
+
+from oslo_log import log
+import oslo_messaging as messaging
+
+from ironic_inspector.common import cli
+from ironic_inspector.common import rpc
+from ironic_inspector.conductor import manager
+from ironic_inspector import conf
+from ironic_inspector import objects
+from ironic_inspector.objects import base
+
+CONF = conf.CONF
+LOG = log.getLogger('ironic_inspector.conductor')
+PROG = 'ironic-inspector-conductor'
+
+
+def serve(stop_event):
+    """Run the RPC server until ``stop_event`` is set."""
+    objects.register_all()
+    target = messaging.Target(topic=CONF.conductor.topic, server=CONF.host)
+    server = messaging.get_rpc_server(
+        rpc.get_transport(), target, [manager.ConductorManager()],
+        serializer=base.InspectorObjectSerializer())
+    server.start()
+    LOG.info('Conductor %s is ready on topic %s', CONF.host,
+             CONF.conductor.topic)
+    try:
+        stop_event.wait()
+    finally:
+        LOG.info('Conductor %s is stopping', CONF.host)
+        server.stop()
+        server.wait()
+        rpc.cleanup()
+    LOG.info('Conductor %s stopped', CONF.host)
+
+
+def main(argv=None):
+    log.register_options(CONF)
+    conf.parse_args(sys.argv[1:] if argv is None else argv)
+    log.setup(CONF, 'ironic-inspector')
+    stop_event = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop_event.set())
+    return cli.run(PROG, lambda: serve(stop_event),
+                   database_url=CONF.database.connection)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,32 @@
+"""The oslo.messaging transport of remotable object calls."""
+
+import oslo_messaging as messaging
+
+from ironic_inspector import conf
+
+# Used when [DEFAULT]transport_url is unset: oslo.messaging's in-process
+# driver, so that a single process needs no message broker.
+IN_PROCESS_URL = 'fake://'
+
+_transport = None
+
+
+def get_transport():
+    """The RPC transport of ``[DEFAULT]transport_url``, built once."""
+    global _transport
+    if _transport is None:
+        messaging.set_transport_defaults('ironic_inspector')
+        # NOTE: parsing registers oslo.messaging's [DEFAULT] options, whose
+        # own default is a RabbitMQ on localhost; ours needs no broker.
+        messaging.TransportURL.parse(conf.CONF)
+        conf.CONF.set_default('transport_url', IN_PROCESS_URL)
+        _transport = messaging.get_rpc_transport(conf.CONF)
+    return _transport
+
+
+def cleanup():
+    """Close the transport (at shutdown, or between tests)."""
+    global _transport
+    if _transport is not None:
+        _transport.cleanup()
+        _transport = None
