@@ -18,12 +18,18 @@ class InspectorException(Exception):
     code = 500
 
     def __init__(self, message=None, **kwargs):
+        # NOTE: oslo.messaging rebuilds an exception raised on a conductor
+        # as cls(message, **kwargs), from these.
         self.kwargs = kwargs
         for name, value in kwargs.items():
             setattr(self, name, value)
         if message is None:
-            message = self._msg_fmt % kwargs
+            message = self._msg_fmt % self._format_values(kwargs)
         super().__init__(message)
+
+    def _format_values(self, kwargs):
+        """The values ``_msg_fmt`` is formatted with."""
+        return kwargs
 
 
 class ConfigInvalid(InspectorException):
@@ -55,10 +61,9 @@ class IntrospectionDataNotFound(InspectorException):
                 '%(node_uuid)s.')
     code = 404
 
-    def __init__(self, message=None, *, node_uuid, processed, **kwargs):
-        kind = 'processed' if processed else 'unprocessed'
-        super().__init__(message, node_uuid=node_uuid, processed=processed,
-                         kind=kind, **kwargs)
+    def _format_values(self, kwargs):
+        kind = 'processed' if kwargs['processed'] else 'unprocessed'
+        return dict(kwargs, kind=kind)
 
 
 class IntrospectionDataStoreDisabled(InspectorException):
@@ -78,11 +83,11 @@ class StorageBackendError(InspectorException):
                 '%(target)s: %(reason)s')
     code = 503
 
-    def __init__(self, message=None, *, node_uuid, **kwargs):
+    def _format_values(self, kwargs):
+        node_uuid = kwargs.get('node_uuid')
         target = ('introspection data of node %s' % node_uuid
                   if node_uuid else 'introspection data')
-        super().__init__(message, node_uuid=node_uuid, target=target,
-                         **kwargs)
+        return dict(kwargs, target=target)
 
 
 class DatabaseError(InspectorException):

@@ -2,6 +2,7 @@
 
 import oslo_messaging as messaging
 
+from ironic_inspector.common import exception
 from ironic_inspector import conf
 
 # Used when [DEFAULT]transport_url is unset: oslo.messaging's in-process
@@ -20,7 +21,8 @@ def get_transport():
         # own default is a RabbitMQ on localhost; ours needs no broker.
         messaging.TransportURL.parse(conf.CONF)
         conf.CONF.set_default('transport_url', IN_PROCESS_URL)
-        _transport = messaging.get_rpc_transport(conf.CONF)
+        _transport = messaging.get_rpc_transport(
+            conf.CONF, allowed_remote_exmods=[exception.__name__])
     return _transport
 
 

@@ -8,7 +8,12 @@ the caller understands (or older, while this conductor is pinned).
 
 import oslo_messaging as messaging
 
+from ironic_inspector.common import exception
 from ironic_inspector.objects import base
+
+# The project's own exceptions are answers for the caller, not failures
+# of the conductor: they go back without a traceback in the log.
+_answers = messaging.expected_exceptions(exception.InspectorException)
 
 
 class ConductorManager:
@@ -16,6 +21,7 @@ class ConductorManager:
 
     target = messaging.Target(version='1.0')
 
+    @_answers
     def object_class_action_versions(self, context, objname, objmethod,
                                      object_versions, args, kwargs):
         """Run a remotable classmethod.
@@ -31,6 +37,7 @@ class ConductorManager:
             result._context = context
         return _backport(result, object_versions)
 
+    @_answers
     def object_action(self, context, objinst, objmethod, args, kwargs):
         """Run a remotable method on ``objinst``.
 

@@ -47,11 +47,12 @@ class InspectorObject(ovo_base.VersionedObject):
             cls.obj_name(), conf.CONF.pin_release_version)
 
     def obj_to_target_primitive(self, known_version=None):
-        """A primitive in the target version, or ``known_version`` if older.
+        """A primitive in the target version, or an older one.
 
-        :param known_version: the newest version the receiver understands.
+        Never newer than this object's own version, nor than
+        ``known_version``, the newest the receiver understands.
         """
-        target = self.get_target_version()
+        target = older_version(self.get_target_version(), self.VERSION)
         if known_version is not None:
             target = older_version(target, known_version)
         return self.obj_to_primitive(target_version=target)
