@@ -25,7 +25,7 @@ CONF = conf.CONF
 PROG = 'ironic-inspector-data'
 
 
-def _kind(processed):
+def kind(processed):
     return 'processed' if processed else 'unprocessed'
 
 
@@ -37,7 +37,11 @@ def do_show():
         record.data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
 
 
-def _read_document(source):
+def read_document(source):
+    """The JSON document in file ``source`` (``-``: standard input).
+
+    :raises: InspectorException saying why it cannot be read.
+    """
     try:
         if source == '-':
             text = sys.stdin.buffer.read()
@@ -67,7 +71,7 @@ def do_save():
     ctx = context.get_admin_context()
     node = _cached_node(ctx)
     processed = not CONF.command.unprocessed
-    data = _read_document(CONF.command.file)
+    data = read_document(CONF.command.file)
     try:
         record = objects.IntrospectionData(ctx, node_uuid=node.uuid,
                                            processed=processed, data=data)
@@ -76,7 +80,7 @@ def do_save():
                                                  reason=str(exc))
     record.save()
     print('Saved the %s introspection data of node %s.'
-          % (_kind(processed), node.uuid))
+          % (kind(processed), node.uuid))
 
 
 def do_list():
@@ -84,7 +88,7 @@ def do_list():
                                      'Updated at'])
     table.align = 'l'
     for info in storage.get_backend().list():
-        table.add_row([info.node_uuid, _kind(info.processed),
+        table.add_row([info.node_uuid, kind(info.processed),
                        info.created_at or '-', info.updated_at or '-'])
     print(table)
 
