@@ -25,8 +25,9 @@ class CommandFixture(fixtures.Fixture):
         self.path = self.useFixture(fixtures.TempDir()).path
         self.database_url = 'sqlite:///%s' % os.path.join(self.path,
                                                           'inspector.db')
-        self.options.setdefault('database', {}).setdefault(
-            'connection', self.database_url)
+        database = self.options.setdefault('database', {})
+        if not database.get('connection'):
+            database['connection'] = self.database_url
         self.config_file = os.path.join(self.path, 'inspector.conf')
         self.write_config()
 

@@ -6,6 +6,9 @@ saying so, when they are not set.
 """
 
 import os
+import socket
+import subprocess
+import time
 
 import fixtures
 from oslo_utils import uuidutils
@@ -61,3 +64,68 @@ class SwiftContainerFixture(fixtures.Fixture):
         for entry in listing:
             self.client.delete_object(self.container, entry['name'])
         self.client.delete_container(self.container)
+
+
+def proxy_binary():
+    """The proxy server of tools/swift/start-swift.sh's Swift, or None."""
+    binary = os.path.join(os.environ.get('SWIFT_STATE_DIR', ''), 'venv',
+                          'bin', 'swift-proxy-server')
+    return binary if os.path.exists(binary) else None
+
+
+class PrivateProxyFixture(fixtures.Fixture):
+    """A Swift proxy of the test's own, to kill and restart at will.
+
+    It serves the same account, container and object servers as the
+    shared proxy, from a copy of its configuration on another port, so
+    stopping it disturbs no other test. Needs the state directory of
+    tools/swift/start-swift.sh (``SWIFT_STATE_DIR``).
+    """
+
+    def _setUp(self):
+        state = os.environ['SWIFT_STATE_DIR']
+        self.binary = proxy_binary()
+        shared_config = os.path.join(state, 'etc', 'proxy-server.conf')
+        self.port = _free_port()
+        self.auth_url = 'http://127.0.0.1:%d/auth/v1.0' % self.port
+        path = self.useFixture(fixtures.TempDir()).path
+        self.config_file = os.path.join(path, 'proxy-server.conf')
+        with open(shared_config) as source, \
+                open(self.config_file, 'w') as copy:
+            for line in source:
+                if line.startswith('bind_port'):
+                    line = 'bind_port = %d\n' % self.port
+                copy.write(line)
+        self.log = os.path.join(path, 'proxy.log')
+        self.environment = dict(os.environ, SWIFT_CONF_FILE=os.path.join(
+            state, 'etc', 'swift.conf'))
+        self.process = None
+        self.addCleanup(self.kill)
+        self.start()
+
+    def start(self):
+        with open(self.log, 'a') as log:
+            self.process = subprocess.Popen(
+                [self.binary, self.config_file], stdout=log,
+                stderr=subprocess.STDOUT, env=self.environment)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                swift_client.get_auth(self.auth_url, 'test:tester',
+                                      'testing')
+                return
+            except Exception:
+                time.sleep(0.2)
+        raise fixtures.SetupError('private Swift proxy did not start')
+
+    def kill(self):
+        """Kill the proxy at once, as a crash would."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        return probe.getsockname()[1]

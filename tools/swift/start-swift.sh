@@ -188,6 +188,7 @@ esac
 wait_for_auth
 
 cat > "$STATE/env" <<ENV
+export SWIFT_STATE_DIR=$STATE
 export SWIFT_TEST_AUTH_URL=$AUTH_URL
 export SWIFT_TEST_USER=test:tester
 export SWIFT_TEST_KEY=testing
