@@ -26,10 +26,30 @@ from ironic_inspector.db import models
 _NODES = models.Node.__table__
 _DATA = models.IntrospectionData.__table__
 
+# NOTE: the statements of the frequent calls are built once, with bound
+# parameters: building an expression costs more than running it on a
+# local server.
+_NODE_COLUMNS = [column.name for column in _NODES.columns]
+_INSERT_NODE = _NODES.insert()
+_SELECT_NODE = _NODES.select().where(_NODES.c.uuid == sa.bindparam('key'))
+_DELETE_NODE = _NODES.delete().where(_NODES.c.uuid == sa.bindparam('key'))
+_THIS_DOCUMENT = sa.and_(_DATA.c.uuid == sa.bindparam('key'),
+                         _DATA.c.processed == sa.bindparam('kind'))
+_SELECT_DATA = sa.select(_DATA.c.data, _DATA.c.created_at,
+                         _DATA.c.updated_at,
+                         _DATA.c.version).where(_THIS_DOCUMENT)
+_UPDATE_DATA = _DATA.update().where(_THIS_DOCUMENT)
+_DELETE_DATA = _DATA.delete().where(_THIS_DOCUMENT)
+_DELETE_ALL_DATA = _DATA.delete().where(_DATA.c.uuid == sa.bindparam('key'))
+# Columns an upsert replaces; created_at stays as first written.
+_REPLACED = ('data', 'updated_at', 'version')
+
 # NOTE: SQLite ignores foreign keys unless told otherwise on every
 # connection; the cascade from nodes to introspection_data depends on it.
+# thread_checkin makes every connection check-in sleep(0) so that eventlet
+# switches green threads; this project runs on native threads.
 _facade = enginefacade.transaction_context()
-_facade.configure(sqlite_fk=True)
+_facade.configure(sqlite_fk=True, thread_checkin=False)
 
 # enginefacade joins a transaction already open in the same thread through
 # this object, so nested calls (a node and its data) share one transaction.
@@ -56,6 +76,15 @@ def _prepare_pymysql_connection(dialect, conn_rec, cargs, cparams):
     # limit to the server, whose max_allowed_packet is checked before a
     # large document is sent (see max_statement_size).
     cparams.setdefault('max_allowed_packet', _MYSQL_PACKET_CEILING)
+
+
+@sa.event.listens_for(sa.engine.Engine, 'engine_connect')
+def _skip_pre_ping(connection):
+    # NOTE: oslo.db has the pool ping the server each time a connection is
+    # taken from it: one more round trip per operation. A connection the
+    # server dropped is found out by the statement that fails on it
+    # instead; the pool then replaces it and _db_call retries the call.
+    connection.engine.pool._pre_ping = False
 
 
 def get_engine():
@@ -166,10 +195,11 @@ def create_node(uuid, state, version=None, **values):
     :raises: NodeAlreadyExists
     """
     now = timeutils.utcnow()
-    row = dict(values, uuid=uuid, state=state, version=version,
+    row = dict.fromkeys(_NODE_COLUMNS)
+    row.update(values, uuid=uuid, state=state, version=version,
                created_at=now, updated_at=now)
     with writer_connection() as conn:
-        conn.execute(_NODES.insert().values(**row))
+        conn.execute(_INSERT_NODE, row)
     return row
 
 
@@ -195,8 +225,7 @@ def get_node(uuid):
     :raises: NodeNotFound
     """
     with _reader() as conn:
-        row = conn.execute(
-            _NODES.select().where(_NODES.c.uuid == uuid)).mappings().first()
+        row = conn.execute(_SELECT_NODE, {'key': uuid}).mappings().first()
     if row is None:
         raise exception.NodeNotFound(node_uuid=uuid)
     return dict(row)
@@ -248,7 +277,7 @@ def delete_node(uuid):
     :raises: NodeNotFound
     """
     with writer_connection() as conn:
-        result = conn.execute(_NODES.delete().where(_NODES.c.uuid == uuid))
+        result = conn.execute(_DELETE_NODE, {'key': uuid})
     if not result.rowcount:
         raise exception.NodeNotFound(node_uuid=uuid)
 
@@ -256,27 +285,23 @@ def delete_node(uuid):
 # Introspection data
 
 
-def _upsert(dialect_name, row):
+@functools.lru_cache(maxsize=None)
+def _upsert(dialect_name):
     """One INSERT that replaces the row when it exists, or None.
 
     ``None`` means the dialect has no such statement.
     """
-    replaced = ('data', 'updated_at', 'version')
     if dialect_name == 'mysql':
-        stmt = mysql.insert(_DATA).values(**row)
+        stmt = mysql.insert(_DATA)
         return stmt.on_duplicate_key_update(
-            {name: stmt.inserted[name] for name in replaced})
+            {name: stmt.inserted[name] for name in _REPLACED})
     dialects = {'postgresql': postgresql, 'sqlite': sqlite}
     if dialect_name in dialects:
-        stmt = dialects[dialect_name].insert(_DATA).values(**row)
+        stmt = dialects[dialect_name].insert(_DATA)
         return stmt.on_conflict_do_update(
             index_elements=[_DATA.c.uuid, _DATA.c.processed],
-            set_={name: stmt.excluded[name] for name in replaced})
+            set_={name: stmt.excluded[name] for name in _REPLACED})
     return None
-
-
-def _row_filter(uuid, processed):
-    return sa.and_(_DATA.c.uuid == uuid, _DATA.c.processed == processed)
 
 
 @_db_call
@@ -291,16 +316,15 @@ def store_introspection_data(uuid, data, processed=True, version=None):
     row = {'uuid': uuid, 'processed': processed, 'data': data,
            'version': version, 'created_at': now, 'updated_at': now}
     with writer_connection() as conn:
-        stmt = _upsert(conn.dialect.name, row)
-        if stmt is not None:
-            conn.execute(stmt)
+        upsert = _upsert(conn.dialect.name)
+        if upsert is not None:
+            conn.execute(upsert, row)
             return
-        changes = {k: row[k] for k in ('data', 'version', 'updated_at')}
-        result = conn.execute(_DATA.update()
-                              .where(_row_filter(uuid, processed))
-                              .values(**changes))
+        changes = {name: row[name] for name in _REPLACED}
+        result = conn.execute(_UPDATE_DATA.values(**changes),
+                              {'key': uuid, 'kind': processed})
         if not result.rowcount:
-            conn.execute(_DATA.insert().values(**row))
+            conn.execute(_DATA.insert(), row)
 
 
 @_db_call
@@ -311,11 +335,9 @@ def get_introspection_data(uuid, processed=True):
         ``version``.
     :raises: IntrospectionDataNotFound
     """
-    query = (sa.select(_DATA.c.data, _DATA.c.created_at, _DATA.c.updated_at,
-                       _DATA.c.version)
-             .where(_row_filter(uuid, processed)))
     with _reader() as conn:
-        row = conn.execute(query).mappings().first()
+        row = conn.execute(_SELECT_DATA, {'key': uuid, 'kind': processed}
+                           ).mappings().first()
     if row is None:
         raise exception.IntrospectionDataNotFound(node_uuid=uuid,
                                                   processed=processed)
@@ -328,11 +350,13 @@ def delete_introspection_data(uuid, processed=None):
 
     :returns: how many documents were deleted.
     """
-    condition = _DATA.c.uuid == uuid
-    if processed is not None:
-        condition = _row_filter(uuid, processed)
     with writer_connection() as conn:
-        return conn.execute(_DATA.delete().where(condition)).rowcount
+        if processed is None:
+            result = conn.execute(_DELETE_ALL_DATA, {'key': uuid})
+        else:
+            result = conn.execute(_DELETE_DATA,
+                                  {'key': uuid, 'kind': processed})
+        return result.rowcount
 
 
 @_db_call

@@ -22,11 +22,23 @@ class NodeUUIDField(fields.AutoTypedField):
     AUTO_TYPE = NodeUUID()
 
 
+class DecodedDocument(dict):
+    """A document the JSON codec has just decoded from storage.
+
+    It is a JSON object by construction, so the field takes it without
+    the value-by-value check a new document gets (which would double the
+    cost of a read). Saving checks every document whole, so a change made
+    to it afterwards still cannot reach storage unchecked.
+    """
+
+
 class JsonObject(fields.FieldType):
     """A JSON object: a dict of values JSON can carry, exactly."""
 
     @staticmethod
     def coerce(obj, attr, value):
+        if type(value) is DecodedDocument:
+            return value
         if not isinstance(value, dict):
             raise ValueError('%s must be a JSON object, not %s'
                              % (attr, type(value).__name__))

@@ -50,7 +50,8 @@ class IntrospectionData(base.InspectorObject):
         stored = storage.read_document(node_uuid, processed,
                                        version=cls.get_target_version())
         record = cls(context, node_uuid=node_uuid, processed=processed,
-                     data=stored.data, created_at=stored.created_at,
+                     data=fields.DecodedDocument(stored.data),
+                     created_at=stored.created_at,
                      updated_at=stored.updated_at)
         record.obj_reset_changes()
         return record
