@@ -90,6 +90,13 @@ class StorageBackendError(InspectorException):
         return dict(kwargs, target=target)
 
 
+class ConductorUnavailable(InspectorException):
+    """No conductor answered a remotable call in time."""
+
+    _msg_fmt = ('No conductor answered on topic %(topic)s: %(reason)s')
+    code = 503
+
+
 class DatabaseError(InspectorException):
     """The database failed in a way that is not about one document."""
 

@@ -12,15 +12,21 @@ IN_PROCESS_URL = 'fake://'
 _transport = None
 
 
+def register_opts():
+    """Register oslo.messaging's [DEFAULT] options, with our defaults."""
+    messaging.set_transport_defaults('ironic_inspector')
+    # NOTE: parsing a URL registers [DEFAULT]transport_url and friends;
+    # oslo.messaging's own default is a RabbitMQ on localhost, ours needs
+    # no broker.
+    messaging.TransportURL.parse(conf.CONF)
+    conf.CONF.set_default('transport_url', IN_PROCESS_URL)
+
+
 def get_transport():
     """The RPC transport of ``[DEFAULT]transport_url``, built once."""
     global _transport
     if _transport is None:
-        messaging.set_transport_defaults('ironic_inspector')
-        # NOTE: parsing registers oslo.messaging's [DEFAULT] options, whose
-        # own default is a RabbitMQ on localhost; ours needs no broker.
-        messaging.TransportURL.parse(conf.CONF)
-        conf.CONF.set_default('transport_url', IN_PROCESS_URL)
+        register_opts()
         _transport = messaging.get_rpc_transport(
             conf.CONF, allowed_remote_exmods=[exception.__name__])
     return _transport

@@ -7,6 +7,13 @@ _OPTS = [
                default='ironic_inspector.conductor',
                help='RPC topic the conductor serves remotable object calls '
                     'on.'),
+    cfg.IntOpt('send_retries',
+               default=3,
+               min=0,
+               help='How many times a remotable call tries again to reach '
+                    'the message broker before it fails with '
+                    'ConductorUnavailable. oslo.messaging alone would wait '
+                    'for the broker forever.'),
 ]
 
 

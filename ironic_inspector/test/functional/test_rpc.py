@@ -11,13 +11,20 @@ import time
 import fixtures
 from oslo_utils import uuidutils
 
+from ironic_inspector.common import context
+from ironic_inspector.common import exception
+from ironic_inspector.common import rpc
+from ironic_inspector.conductor import rpcapi
 from ironic_inspector.db import api as db_api
+from ironic_inspector import objects
 from ironic_inspector.test import base
 from ironic_inspector.test import commands
 
 RABBIT = ('127.0.0.1', 5672)
 TRANSPORT_URL = 'rabbit://guest:guest@127.0.0.1:5672/'
 READY_TIMEOUT = 60
+
+objects.register_all()
 
 
 def rabbit_reachable():
@@ -65,7 +72,8 @@ class ConductorProcess(fixtures.Fixture):
         self.process.stdout.close()
 
 
-class RemoteObjectsTestCase(base.TestCase):
+class RabbitTestCase(base.TestCase):
+    """A conductor configuration and a storage-less client configuration."""
 
     def setUp(self):
         if not rabbit_reachable():
@@ -94,7 +102,11 @@ class RemoteObjectsTestCase(base.TestCase):
         self.useFixture(conductor)
         return conductor
 
+
+class RemoteObjectsTestCase(RabbitTestCase):
+
     def _run_client(self, *flags):
+        """Run rpc_client.py in its own process; return its report."""
         result = subprocess.run(
             [sys.executable, '-m', 'ironic_inspector.test.functional.'
              'rpc_client', self.client_config.config_file, self.node]
@@ -127,3 +139,61 @@ class RemoteObjectsTestCase(base.TestCase):
             report = self._run_client(*flags)
             self.assertEqual('1.0', report['loaded_version'])
             self.assertFalse(report['has_updated_at'])
+
+
+class BrokerRestartTestCase(RabbitTestCase):
+    """RabbitMQ restarts under a running conductor and a running client.
+
+    Runs alone among the RabbitMQ tests (group_regex in .stestr.conf).
+    """
+
+    TIMEOUT = 5
+
+    def setUp(self):
+        super().setUp()
+        if subprocess.run(['rabbitmqctl', 'status'],
+                          capture_output=True).returncode:
+            self.skipTest('rabbitmqctl cannot manage the local RabbitMQ')
+        self._start_conductor()
+        # This test process is the client: objects go over RabbitMQ.
+        rpc.register_opts()
+        self.config(transport_url=TRANSPORT_URL)
+        self.config(group='conductor',
+                    topic=self.conductor_config.options['conductor']['topic'])
+        self.useFixture(fixtures.MonkeyPatch(
+            'ironic_inspector.objects.base.InspectorObject.indirection_api',
+            rpcapi.ConductorAPI(timeout=self.TIMEOUT)))
+        self.addCleanup(rpc.cleanup)
+        self.context = context.RequestContext()
+
+    def _rabbitmqctl(self, action):
+        subprocess.run(['rabbitmqctl', action], check=True,
+                       capture_output=True, timeout=120)
+
+    def _save(self, generation):
+        objects.IntrospectionData(self.context, node_uuid=self.node,
+                                  data={'generation': generation}).save()
+
+    def _read(self):
+        return objects.IntrospectionData.get_by_node(self.context,
+                                                     self.node).data
+
+    def test_calls_fail_clearly_then_resume(self):
+        self._save(1)
+        self._rabbitmqctl('stop_app')
+        self.addCleanup(self._rabbitmqctl, 'start_app')
+        started = time.monotonic()
+        error = self.assertRaises(exception.ConductorUnavailable,
+                                  self._save, 2)
+        self.assertLess(time.monotonic() - started, self.TIMEOUT * 3)
+        self.assertNotIn('guest:guest', str(error))
+        self._rabbitmqctl('start_app')
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                self._save(3)
+                break
+            except exception.ConductorUnavailable:
+                if time.monotonic() > deadline:
+                    raise
+        self.assertEqual({'generation': 3}, self._read())
