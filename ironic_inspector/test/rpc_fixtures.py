@@ -1,4 +1,12 @@
-"""A conductor RPC server in the test process, on a real transport."""
+"""Conductors for the tests: an RPC server thread in the test process,
+or ironic-inspector-conductor in a process of its own on RabbitMQ."""
+
+import select
+import signal
+import socket
+import subprocess
+import sys
+import time
 
 import fixtures
 import oslo_messaging as messaging
@@ -7,6 +15,19 @@ from ironic_inspector.common import rpc
 from ironic_inspector.conductor import manager
 from ironic_inspector.conductor import rpcapi
 from ironic_inspector.objects import base
+
+RABBIT = ('127.0.0.1', 5672)
+TRANSPORT_URL = 'rabbit://guest:guest@127.0.0.1:5672/'
+READY_TIMEOUT = 60
+
+
+def skip_without_rabbit(test):
+    """Skip ``test``, saying why, when RabbitMQ does not answer."""
+    try:
+        socket.create_connection(RABBIT, timeout=2).close()
+    except OSError as exc:
+        test.skipTest('RabbitMQ is not reachable on %s:%d: %s'
+                      % (RABBIT + (exc,)))
 
 
 class ConductorFixture(fixtures.Fixture):
@@ -34,3 +55,40 @@ class ConductorFixture(fixtures.Fixture):
         self.useFixture(fixtures.MonkeyPatch(
             'ironic_inspector.objects.base.InspectorObject.indirection_api',
             rpcapi.ConductorAPI(topic=self.topic, timeout=self.timeout)))
+
+
+class ConductorProcess(fixtures.Fixture):
+    """ironic-inspector-conductor in its own process, until cleanup."""
+
+    def __init__(self, config_file):
+        super().__init__()
+        self.config_file = config_file
+
+    def _setUp(self):
+        self.process = subprocess.Popen(
+            [sys.executable, '-m', 'ironic_inspector.cmd.conductor',
+             '--config-file', self.config_file],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.exit_code = None
+        self.addCleanup(self.stop)
+        self.output = []
+        deadline = time.monotonic() + READY_TIMEOUT
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.process.stdout], [], [], 1)
+            line = self.process.stdout.readline() if ready else ''
+            self.output.append(line)
+            if 'is ready on topic' in line:
+                return
+            if self.process.poll() is not None:
+                break
+        raise AssertionError('the conductor did not start:\n%s'
+                             % ''.join(self.output))
+
+    def stop(self):
+        """Send SIGTERM and wait; harmless when already stopped."""
+        if self.exit_code is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        self.exit_code = self.process.wait(timeout=30)
+        self.output.append(self.process.stdout.read())
+        self.process.stdout.close()

@@ -2,8 +2,10 @@
 
 Run as ``python -m ironic_inspector.test.functional.concurrency_worker``
 with a JSON job on standard input; prints a JSON report on standard output.
-Every document it writes carries a digest of its own body, so any reader
-can tell an intact document from a torn or mixed one.
+The threads call the configured storage backend, or, when the job says
+``through_conductor``, IntrospectionData objects whose calls go to the
+conductors over RPC. Every document it writes carries a digest of its own
+body, so any reader can tell an intact document from a torn or mixed one.
 """
 
 import hashlib
@@ -12,6 +14,14 @@ import random
 import sys
 import threading
 import time
+
+from ironic_inspector.common import context
+from ironic_inspector.common import exception
+from ironic_inspector.conductor import rpcapi
+from ironic_inspector import conf
+from ironic_inspector import objects
+from ironic_inspector.objects import base as objects_base
+from ironic_inspector import storage
 
 
 def make_document(writer, seq, size):
@@ -55,13 +65,8 @@ def run_thread(job, writer, save, read, report, lock):
                                                     exc))
 
 
-def main():
-    job = json.load(sys.stdin)
-    from ironic_inspector.common import exception
-    from ironic_inspector import conf
-    from ironic_inspector import storage
-    conf.parse_args(['--config-file', job['config_file']],
-                    default_config_files=[])
+def backend_calls():
+    """Save and read through the configured storage backend."""
     backend = storage.get_backend()
 
     def read(node, processed):
@@ -73,6 +78,35 @@ def main():
     def save(node, document, processed):
         backend.save(node, document, processed)
 
+    return save, read
+
+
+def object_calls():
+    """Save and read through IntrospectionData on a remote conductor."""
+    objects.register_all()
+    objects_base.InspectorObject.indirection_api = rpcapi.ConductorAPI()
+    ctx = context.RequestContext()
+
+    def read(node, processed):
+        try:
+            return objects.IntrospectionData.get_by_node(
+                ctx, node, processed).data
+        except exception.IntrospectionDataNotFound:
+            return None
+
+    def save(node, document, processed):
+        objects.IntrospectionData(ctx, node_uuid=node, processed=processed,
+                                  data=document).save()
+
+    return save, read
+
+
+def main():
+    job = json.load(sys.stdin)
+    conf.parse_args(['--config-file', job['config_file']],
+                    default_config_files=[])
+    save, read = (object_calls() if job.get('through_conductor')
+                  else backend_calls())
     report = {'saves': 0, 'reads': 0, 'errors': []}
     lock = threading.Lock()
     threads = [threading.Thread(target=run_thread,

@@ -2,7 +2,9 @@
 
 No error may reach a caller (deadlocks and lock timeouts are retried),
 every document read or left behind must be one that was written, whole,
-and no row may be lost or duplicated.
+and no row may be lost or duplicated. The processes call the storage
+backend themselves or, in the Conductor cases, have no storage at all and
+go through two conductors over the real RabbitMQ.
 """
 
 import json
@@ -19,12 +21,14 @@ import testtools.content
 from ironic_inspector.db import migration
 from ironic_inspector.test import base
 from ironic_inspector.test import db_fixtures
+from ironic_inspector.test import rpc_fixtures
 from ironic_inspector.test.functional import concurrency_worker
 
 PROCESSES = 3
 THREADS = 4
 SECONDS = 6
 NODES = 3
+CONDUCTORS = 2
 DOCUMENT_SIZE = 4096
 
 
@@ -32,6 +36,7 @@ class MySQLConcurrencyTestCase(test_fixtures.OpportunisticDBTestMixin,
                                base.TestCase):
 
     FIXTURE = db_fixtures.MySQLFixture
+    THROUGH_CONDUCTOR = False
 
     def setUp(self):
         super().setUp()
@@ -39,11 +44,18 @@ class MySQLConcurrencyTestCase(test_fixtures.OpportunisticDBTestMixin,
         self.tempdir = self.useFixture(fixtures.TempDir()).path
         self.url = self.engine.url.render_as_string(hide_password=False)
 
-    def _config_file(self):
-        path = os.path.join(self.tempdir, 'inspector.conf')
+    def _write_config(self, name, options):
+        path = os.path.join(self.tempdir, name)
         with open(path, 'w') as config:
-            config.write('[database]\nconnection = %s\n' % self.url)
+            for group, values in options.items():
+                config.write('[%s]\n' % group)
+                config.writelines('%s = %s\n' % item
+                                  for item in values.items())
         return path
+
+    def _config_file(self):
+        return self._write_config('inspector.conf',
+                                  {'database': {'connection': self.url}})
 
     def _create_nodes(self):
         nodes = [uuidutils.generate_uuid() for _ in range(NODES)]
@@ -60,7 +72,8 @@ class MySQLConcurrencyTestCase(test_fixtures.OpportunisticDBTestMixin,
         for process in range(PROCESSES):
             job = {'config_file': config_file, 'nodes': nodes,
                    'threads': THREADS, 'seconds': SECONDS,
-                   'size': DOCUMENT_SIZE, 'process': 'p%d' % process}
+                   'size': DOCUMENT_SIZE, 'process': 'p%d' % process,
+                   'through_conductor': self.THROUGH_CONDUCTOR}
             worker = subprocess.Popen(
                 [sys.executable, '-m', concurrency_worker.__name__],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -83,9 +96,11 @@ class MySQLConcurrencyTestCase(test_fixtures.OpportunisticDBTestMixin,
         saves = sum(r['saves'] for r in reports)
         reads = sum(r['reads'] for r in reports)
         self.addDetail('figures', testtools.content.text_content(
-            '%d processes x %d threads x %d s: %d saves, %d reads, '
-            '%d errors' % (PROCESSES, THREADS, SECONDS, saves, reads,
-                           len(errors))))
+            '%d processes x %d threads x %d s%s: %d saves, %d reads, '
+            '%d errors' % (PROCESSES, THREADS, SECONDS,
+                           ' through %d conductors' % CONDUCTORS
+                           if self.THROUGH_CONDUCTOR else '',
+                           saves, reads, len(errors))))
         self.assertEqual([], errors[:5])
         self.assertGreater(saves, PROCESSES * THREADS)
         with self.engine.connect() as conn:
@@ -116,3 +131,35 @@ class SQLiteConcurrencyTestCase(MySQLConcurrencyTestCase):
         self.addCleanup(self.engine.dispose)
         with self.engine.begin() as conn:
             migration.upgrade('head', connection=conn)
+
+
+class MySQLConductorConcurrencyTestCase(MySQLConcurrencyTestCase):
+    """Storage-less processes; two conductors share the database."""
+
+    THROUGH_CONDUCTOR = True
+
+    def setUp(self):
+        rpc_fixtures.skip_without_rabbit(self)
+        super().setUp()
+        self.topic = 'ironic-inspector-test-%s' % uuidutils.generate_uuid()
+        for number in range(CONDUCTORS):
+            config_file = self._write_config('conductor-%d.conf' % number, {
+                'DEFAULT': {'transport_url': rpc_fixtures.TRANSPORT_URL,
+                            'host': 'conductor-%d' % number},
+                'conductor': {'topic': self.topic},
+                'database': {'connection': self.url}})
+            self.useFixture(rpc_fixtures.ConductorProcess(config_file))
+
+    def _config_file(self):
+        # No database the client could open: every call goes over RPC.
+        return self._write_config('client.conf', {
+            'DEFAULT': {'transport_url': rpc_fixtures.TRANSPORT_URL,
+                        'rpc_response_timeout': '30'},
+            'conductor': {'topic': self.topic},
+            'database': {'connection':
+                         'sqlite:////nonexistent/forbidden.sqlite'}})
+
+
+class PostgresqlConductorConcurrencyTestCase(
+        MySQLConductorConcurrencyTestCase):
+    FIXTURE = db_fixtures.PostgresqlFixture

@@ -1,9 +1,6 @@
 """A conductor process and storage-less clients, over the real RabbitMQ."""
 
 import json
-import select
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,68 +16,19 @@ from ironic_inspector.db import api as db_api
 from ironic_inspector import objects
 from ironic_inspector.test import base
 from ironic_inspector.test import commands
-
-RABBIT = ('127.0.0.1', 5672)
-TRANSPORT_URL = 'rabbit://guest:guest@127.0.0.1:5672/'
-READY_TIMEOUT = 60
+from ironic_inspector.test import rpc_fixtures
 
 objects.register_all()
-
-
-def rabbit_reachable():
-    try:
-        socket.create_connection(RABBIT, timeout=2).close()
-        return True
-    except OSError:
-        return False
-
-
-class ConductorProcess(fixtures.Fixture):
-    """ironic-inspector-conductor in its own process, until cleanup."""
-
-    def __init__(self, config_file):
-        super().__init__()
-        self.config_file = config_file
-
-    def _setUp(self):
-        self.process = subprocess.Popen(
-            [sys.executable, '-m', 'ironic_inspector.cmd.conductor',
-             '--config-file', self.config_file],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        self.exit_code = None
-        self.addCleanup(self.stop)
-        self.output = []
-        deadline = time.monotonic() + READY_TIMEOUT
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([self.process.stdout], [], [], 1)
-            line = self.process.stdout.readline() if ready else ''
-            self.output.append(line)
-            if 'is ready on topic' in line:
-                return
-            if self.process.poll() is not None:
-                break
-        raise AssertionError('the conductor did not start:\n%s'
-                             % ''.join(self.output))
-
-    def stop(self):
-        """Send SIGTERM and wait; harmless when already stopped."""
-        if self.exit_code is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        self.exit_code = self.process.wait(timeout=30)
-        self.output.append(self.process.stdout.read())
-        self.process.stdout.close()
 
 
 class RabbitTestCase(base.TestCase):
     """A conductor configuration and a storage-less client configuration."""
 
     def setUp(self):
-        if not rabbit_reachable():
-            self.skipTest('RabbitMQ is not reachable on %s:%d' % RABBIT)
+        rpc_fixtures.skip_without_rabbit(self)
         super().setUp()
         topic = 'ironic-inspector-test-%s' % uuidutils.generate_uuid()
-        messaging = {'transport_url': TRANSPORT_URL,
+        messaging = {'transport_url': rpc_fixtures.TRANSPORT_URL,
                      'rpc_response_timeout': '20'}
         self.conductor_config = self.useFixture(commands.CommandFixture({
             'DEFAULT': dict(messaging, host='conductor-%s' % topic[-8:]),
@@ -98,7 +46,8 @@ class RabbitTestCase(base.TestCase):
     def _start_conductor(self, **defaults):
         self.conductor_config.options['DEFAULT'].update(defaults)
         self.conductor_config.write_config()
-        conductor = ConductorProcess(self.conductor_config.config_file)
+        conductor = rpc_fixtures.ConductorProcess(
+            self.conductor_config.config_file)
         self.useFixture(conductor)
         return conductor
 
@@ -157,7 +106,7 @@ class BrokerRestartTestCase(RabbitTestCase):
         self._start_conductor()
         # This test process is the client: objects go over RabbitMQ.
         rpc.register_opts()
-        self.config(transport_url=TRANSPORT_URL)
+        self.config(transport_url=rpc_fixtures.TRANSPORT_URL)
         self.config(group='conductor',
                     topic=self.conductor_config.options['conductor']['topic'])
         self.useFixture(fixtures.MonkeyPatch(
