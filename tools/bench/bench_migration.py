@@ -7,7 +7,9 @@ project, and ironic-inspector 12.5.0 from PyPI in its own virtualenv, as
 bench_storage.py makes it), it caches the nodes in a fresh database of
 that implementation's schema, runs its migrate-data command in a process
 of its own, checks that every document arrived, and reports wall time,
-throughput and peak RSS.
+throughput, peak RSS and CPU time per document. Swift GETs alone, with as
+many threads as --workers and no database, give the ceiling of any
+migration out of this Swift on this machine.
 
     python tools/bench/bench_migration.py [--nodes 200 2000] \\
         [--backend sqlite|mysql|postgresql] [--impl ours 12.5.0] \\
@@ -44,10 +46,12 @@ from ironic_inspector.test import samples  # noqa: E402
 
 IMPLS = ('ours', bench_storage.RELEASE)
 
-# Runs a command and prints the peak RSS (KiB) of its process tree.
+# Runs a command, then prints the peak RSS (KiB) of its process tree and the
+# CPU seconds (user + system) it used.
 _MEASURE = ('import resource, subprocess, sys; '
             'code = subprocess.run(sys.argv[1:]).returncode; '
-            'print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, '
+            'usage = resource.getrusage(resource.RUSAGE_CHILDREN); '
+            'print(usage.ru_maxrss, usage.ru_utime + usage.ru_stime, '
             'file=sys.stderr); sys.exit(code)')
 
 
@@ -60,28 +64,49 @@ def swift_credentials():
                  'its env file first.')
 
 
-def fill_swift(credentials, container, node_uuids, threads=8):
-    auth_url, user, key = credentials
-    sample = samples.load('60k')
-    local = threading.local()
+class SwiftConnections(threading.local):
+    """One swiftclient connection per thread."""
 
-    def connection():
-        if not hasattr(local, 'connection'):
-            local.connection = swift_client.Connection(
-                authurl=auth_url, user=user, key=key, auth_version='1')
-        return local.connection
+    def __init__(self, credentials):
+        auth_url, user, key = credentials
+        self.connection = swift_client.Connection(
+            authurl=auth_url, user=user, key=key, auth_version='1')
+
+
+def fill_swift(credentials, container, node_uuids, threads=8):
+    sample = samples.load('60k')
+    local = SwiftConnections(credentials)
 
     def upload(node_uuid):
         inventory = dict(sample['inventory'], hostname=node_uuid)
         document = json_codec.dumps(dict(sample, inventory=inventory))
         for processed in (True, False):
-            connection().put_object(
+            local.connection.put_object(
                 container, swift_store.object_name(node_uuid, processed),
                 document)
 
-    connection().put_container(container)
+    local.connection.put_container(container)
     with concurrent.futures.ThreadPoolExecutor(threads) as pool:
         list(pool.map(upload, node_uuids))
+
+
+def swift_read_floor(credentials, container, node_uuids, threads):
+    """Only GET every document, with ``threads`` threads: the ceiling of
+    any migration out of this Swift on this machine."""
+    local = SwiftConnections(credentials)
+
+    def download(node_uuid):
+        for processed in (True, False):
+            local.connection.get_object(
+                container, swift_store.object_name(node_uuid, processed))
+
+    started = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(threads) as pool:
+        list(pool.map(download, node_uuids))
+    elapsed = time.monotonic() - started
+    return {'impl': 'swift-get', 'nodes': len(node_uuids),
+            'documents': 2 * len(node_uuids), 'seconds': round(elapsed, 2),
+            'documents_per_second': round(2 * len(node_uuids) / elapsed, 1)}
 
 
 def prepare_database(impl, url, node_uuids, workdir):
@@ -137,8 +162,8 @@ def run_migration(command):
     elapsed = time.monotonic() - started
     if result.returncode:
         sys.exit('migration failed:\n%s%s' % (result.stdout, result.stderr))
-    peak_kib = int(result.stderr.strip().splitlines()[-1])
-    return elapsed, peak_kib
+    peak_kib, cpu_seconds = result.stderr.strip().splitlines()[-1].split()
+    return elapsed, int(peak_kib), float(cpu_seconds)
 
 
 def bench(impl, count, node_uuids, container, args, credentials, workdir):
@@ -148,7 +173,7 @@ def bench(impl, count, node_uuids, container, args, credentials, workdir):
         prepare_database(impl, url, node_uuids, workdir)
         config_file = os.path.join(workdir, '%s.conf' % name)
         write_config(impl, config_file, url, credentials, container)
-        elapsed, peak_kib = run_migration(
+        elapsed, peak_kib, cpu_seconds = run_migration(
             migrate_command(impl, config_file, args.workers))
         stored = count_documents(url)
     finally:
@@ -158,17 +183,20 @@ def bench(impl, count, node_uuids, container, args, credentials, workdir):
     return {'impl': impl, 'backend': args.backend, 'nodes': count,
             'documents': 2 * count, 'seconds': round(elapsed, 2),
             'documents_per_second': round(2 * count / elapsed, 1),
-            'peak_rss_mib': round(peak_kib / 1024, 1)}
+            'peak_rss_mib': round(peak_kib / 1024, 1),
+            'cpu_ms_per_document': round(1000 * cpu_seconds / (2 * count),
+                                         2)}
 
 
 def print_table(results):
-    print('%-8s %-10s %6s %9s %9s %10s %13s'
+    print('%-8s %-10s %6s %9s %9s %9s %13s %12s'
           % ('impl', 'database', 'nodes', 'documents', 'seconds', 'docs/s',
-             'peak RSS MiB'))
+             'peak RSS MiB', 'CPU ms/doc'))
     for r in results:
-        print('%-8s %-10s %6d %9d %9.2f %10.1f %13.1f'
+        print('%-8s %-10s %6d %9d %9.2f %9.1f %13.1f %12.2f'
               % (r['impl'], r['backend'], r['nodes'], r['documents'],
-                 r['seconds'], r['documents_per_second'], r['peak_rss_mib']))
+                 r['seconds'], r['documents_per_second'], r['peak_rss_mib'],
+                 r['cpu_ms_per_document']))
     by_key = {(r['impl'], r['nodes']): r for r in results}
     for count in sorted({r['nodes'] for r in results}):
         ours = by_key.get(('ours', count))
@@ -203,7 +231,7 @@ def main():
     credentials = swift_credentials()
     if bench_storage.RELEASE in args.impl:
         bench_storage.release_python()
-    results = []
+    results, floors = [], []
     with tempfile.TemporaryDirectory() as workdir:
         for count in args.nodes:
             node_uuids = [str(uuid.uuid4()) for _ in range(count)]
@@ -211,14 +239,21 @@ def main():
             print('filling Swift with %d nodes (%d documents)...'
                   % (count, 2 * count), file=sys.stderr)
             fill_swift(credentials, container, node_uuids)
+            floors.append(swift_read_floor(credentials, container,
+                                           node_uuids, args.workers))
             for impl in args.impl:
                 print('migrating with %s...' % impl, file=sys.stderr)
                 results.append(bench(impl, count, node_uuids, container,
                                      args, credentials, workdir))
     print_table(results)
+    for floor in floors:
+        print('%d nodes: Swift GETs alone, %d threads, no database: %.2f s, '
+              '%.1f docs/s' % (floor['nodes'], args.workers, floor['seconds'],
+                               floor['documents_per_second']))
     if args.json:
         with open(args.json, 'w') as output:
-            json.dump(results, output, indent=2)
+            json.dump({'migrations': results, 'swift_get_floor': floors},
+                      output, indent=2)
 
 
 if __name__ == '__main__':
