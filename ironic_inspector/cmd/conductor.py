@@ -41,7 +41,7 @@ def serve(stop_event):
 
 def main(argv=None):
     log.register_options(CONF)
-    conf.parse_args(sys.argv[1:] if argv is None else argv)
+    cli.load_config(PROG, argv)
     log.setup(CONF, 'ironic-inspector')
     stop_event = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):

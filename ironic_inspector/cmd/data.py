@@ -162,7 +162,7 @@ _COMMAND_OPT = cfg.SubCommandOpt('command', title='Commands',
 def main(argv=None):
     CONF.register_cli_opt(_COMMAND_OPT)
     cli.prepare(CONF)
-    conf.parse_args(sys.argv[1:] if argv is None else argv)
+    cli.load_config(PROG, argv)
     objects.register_all()
     return cli.run(PROG, CONF.command.func,
                    database_url=CONF.database.connection)

@@ -153,7 +153,7 @@ def _run():
 def main(argv=None):
     CONF.register_cli_opts(_CLI_OPTS)
     cli.prepare(CONF)
-    conf.parse_args(sys.argv[1:] if argv is None else argv)
+    cli.load_config(PROG, argv)
     return cli.run(PROG, _run, database_url=CONF.database.connection)
 
 

@@ -85,7 +85,7 @@ def quickstart():
 def main(argv=None):
     CONF.register_cli_opts(_CLI_OPTS)
     cli.prepare(CONF)
-    conf.parse_args(sys.argv[1:] if argv is None else argv)
+    cli.load_config(PROG, argv)
     objects.register_all()
     return cli.run(PROG, quickstart, database_url=CONF.database.connection)
 

@@ -14,6 +14,7 @@ from ironic_inspector.db import online_migrations
 from ironic_inspector import storage
 
 CONF = conf.CONF
+PROG = 'ironic-inspector-status'
 Code = upgradecheck.Code
 Result = upgradecheck.Result
 
@@ -92,9 +93,9 @@ class Checks(upgradecheck.UpgradeCommands):
 
 def main(argv=None):
     cli.prepare(CONF)
-    return upgradecheck.main(CONF, project='ironic-inspector',
-                             upgrade_command=Checks(),
-                             argv=sys.argv[1:] if argv is None else argv)
+    upgradecheck.register_cli_options(CONF, Checks())
+    cli.load_config(PROG, argv)
+    return upgradecheck.run(CONF)
 
 
 if __name__ == '__main__':

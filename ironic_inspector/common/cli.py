@@ -8,6 +8,7 @@ from sqlalchemy.engine import url as sa_url
 import sqlalchemy.exc
 
 from ironic_inspector.common import exception
+from ironic_inspector import conf
 from ironic_inspector.db import api as db_api
 
 EXIT_OK = 0
@@ -37,6 +38,21 @@ def prepare(conf):
     # oslo.db's retry warnings and tracebacks would only repeat, at length,
     # the one error line the command ends with.
     logging.getLogger('oslo_db').setLevel(logging.CRITICAL)
+
+
+def load_config(prog, argv=None):
+    """:func:`conf.parse_args` for a console script: a missing or
+    malformed configuration file, or an option of the wrong type, ends the
+    command with one error line and exit code 1.
+
+    :param argv: the arguments, without the program name; ``sys.argv``'s
+        by default.
+    """
+    try:
+        conf.parse_args(sys.argv[1:] if argv is None else argv)
+    except exception.ConfigInvalid as exc:
+        print('%s: error: %s' % (prog, exc), file=sys.stderr)
+        sys.exit(EXIT_FAILURE)
 
 
 def describe_error(exc, database_url=None):

@@ -137,6 +137,24 @@ class StorageContractTests:
                                         bad)
             self.assertIn('not serialisable as JSON', str(exc))
 
+    def test_deep_nesting(self):
+        def nested(depth):
+            document = {'leaf': 1}
+            for _ in range(depth - 1):
+                document = {'a': [document]}
+            return document
+
+        self.backend.save(self.uuid, nested(100))
+        self.assertEqual(nested(100), self.backend.get(self.uuid))
+        exc = self._assert_rejected(exception.InvalidIntrospectionData,
+                                    nested(1000))
+        self.assertIn('not serialisable as JSON', str(exc))
+
+    def test_many_keys(self):
+        document = {'key-%06d' % i: i for i in range(100000)}
+        self.backend.save(self.uuid, document)
+        self.assertEqual(document, self.backend.get(self.uuid))
+
     def test_too_large(self):
         self.config(group='processing', max_data_size=1024)
         self.backend = self.make_backend()
