@@ -7,6 +7,7 @@ the ramdisk sent, in the container ``[swift]container``.
 """
 
 import datetime
+import http.client
 import threading
 
 from keystoneauth1 import exceptions as ks_exc
@@ -14,6 +15,7 @@ from keystoneauth1 import loading as ks_loading
 import requests
 from swiftclient import client as swift_client
 from swiftclient import exceptions as swift_exc
+import urllib3.exceptions
 
 from ironic_inspector.common import exception
 from ironic_inspector.conf import swift as swift_conf
@@ -23,9 +25,12 @@ OBJECT_PREFIX = 'inspector_data-'
 UNPROCESSED_SUFFIX = '-UNPROCESSED'
 VERSION_HEADER = 'X-Object-Meta-Inspector-Version'
 
-# Errors of the client and its transport that mean Swift failed us.
+# Errors of the client and its transport that mean Swift failed us. A
+# connection lost while a body is read surfaces from urllib3 or http.client
+# directly, past requests.
 _SWIFT_ERRORS = (swift_exc.ClientException, requests.RequestException,
-                 ks_exc.ClientException)
+                 ks_exc.ClientException, urllib3.exceptions.HTTPError,
+                 http.client.HTTPException)
 
 
 def object_name(node_uuid, processed):
