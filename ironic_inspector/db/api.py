@@ -304,11 +304,33 @@ def _upsert(dialect_name):
     return None
 
 
+# What a hex literal statement carries besides the hex digits.
+_HEX_STATEMENT_OVERHEAD = 4096
+
+
+def _document_parameter(conn, document):
+    """UTF-8 ``document`` in the form its driver sends fastest.
+
+    PyMySQL escapes text character by character in Python (some 10 ms per
+    MB) but sends bytes as a hex literal, at C speed and twice as long;
+    MySQL stores the bytes of a hex literal in a text column as they are.
+    Bytes are sent when that fits in max_allowed_packet (known once
+    max_statement_size has been asked), text otherwise and to every other
+    driver.
+    """
+    if conn.dialect.driver == 'pymysql':
+        limit = _statement_limits.get(conn.engine)
+        if (limit is not None and 2 * len(document)
+                + _HEX_STATEMENT_OVERHEAD <= limit):
+            return document
+    return document.decode()
+
+
 @_db_call
 def store_introspection_data(uuid, data, processed=True, version=None):
     """Create or replace a node's document, in one statement.
 
-    :param data: the document as JSON text.
+    :param data: the document as JSON text, ``str`` or UTF-8 ``bytes``.
     :param version: the IntrospectionData object version it is written in.
     :raises: NodeNotFound when the node is not in the node cache.
     """
@@ -316,6 +338,8 @@ def store_introspection_data(uuid, data, processed=True, version=None):
     row = {'uuid': uuid, 'processed': processed, 'data': data,
            'version': version, 'created_at': now, 'updated_at': now}
     with writer_connection() as conn:
+        if isinstance(data, bytes):
+            row['data'] = _document_parameter(conn, data)
         upsert = _upsert(conn.dialect.name)
         if upsert is not None:
             conn.execute(upsert, row)

@@ -29,8 +29,8 @@ class DatabaseStore(base.StorageBackend):
     def _write(self, node_uuid, document, processed, version):
         try:
             self._check_statement_size(node_uuid, document)
-            db_api.store_introspection_data(node_uuid, document.decode(),
-                                            processed, version)
+            db_api.store_introspection_data(node_uuid, document, processed,
+                                            version)
         except exception.DatabaseError as exc:
             raise self.error(node_uuid, 'save', exc)
 

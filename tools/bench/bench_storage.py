@@ -157,9 +157,9 @@ def print_table(results):
                       if impl in row else '-') for impl in IMPLS)
         ours = row['ours']['median_ms']
         vs_floor = ours / row['floor']['median_ms']
-        vs_release = (row[RELEASE]['median_ms'] / ours
-                      if RELEASE in row else float('nan'))
-        print('%-10s %-4s %-15s%s%12.2f%13.2f' % (
+        vs_release = ('%.2f' % (row[RELEASE]['median_ms'] / ours)
+                      if RELEASE in row else '-')
+        print('%-10s %-4s %-15s%s%12.2f%13s' % (
             row['database'], row['size'], row['operation'], cells,
             vs_floor, vs_release))
 

@@ -75,6 +75,17 @@ class MySQLDatabaseStoreTestCase(test_database.DatabaseStoreTestCase):
         self.assertIn('max_allowed_packet', str(exc))
         self.assertEqual({'previous': True}, self.backend.get(self.uuid))
 
+    def test_text_when_a_hex_literal_would_not_fit(self):
+        # Up to half of max_allowed_packet a document goes as a hex
+        # literal; above that as escaped text, which must store the same.
+        limit = self._server_packet_limit()
+        self.config(group='processing', max_data_size=limit)
+        self.backend = self.make_backend()
+        document = {'pad': 'x' * (limit * 6 // 10),
+                    'tail': 'é "quoted" \\ \U0001F600'}
+        self.backend.save(self.uuid, document)
+        self.assertEqual(document, self.backend.get(self.uuid))
+
     def _server_packet_limit(self):
         from ironic_inspector.db import api as db_api
         return db_api.max_statement_size()
