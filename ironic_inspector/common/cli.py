@@ -1,6 +1,7 @@
 """What every console script shares: error lines, exit codes, safe URLs."""
 
 import logging
+import os
 import sys
 
 from oslo_db import exception as db_exc
@@ -72,11 +73,17 @@ def run(prog, func, database_url=None):
     """Call ``func()``; turn expected failures into one line and exit 1.
 
     :returns: the exit code: ``func``'s return value, or 1 after an
-        error of the project or of the database.
+        error of the project or of the database, or when the reader of
+        the output went away (``| head``).
     """
     try:
         return func() or EXIT_OK
     except (exception.InspectorException,) + DATABASE_ERRORS as exc:
         print('%s: error: %s' % (prog, describe_error(exc, database_url)),
               file=sys.stderr)
+        return EXIT_FAILURE
+    except BrokenPipeError:
+        # NOTE: nobody reads what is left; point standard output at
+        # /dev/null so that flushing it at exit fails no more.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FAILURE

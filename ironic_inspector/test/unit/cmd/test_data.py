@@ -3,6 +3,8 @@
 import datetime
 import json
 import os
+import subprocess
+import sys
 
 from oslo_utils import timeutils
 import sqlalchemy as sa
@@ -107,6 +109,19 @@ class DataCommandTestCase(base.TestCase):
             err = self._fails(*args)
             self.assertIn(message, err, args)
         self.assertEqual({'previous': True}, self.backend.get(NODE))
+
+    def test_reader_going_away(self):
+        # `ironic-inspector-data list | head -1`: the pipe is closed
+        # before the command writes its table.
+        self.backend.save(NODE, {'a': 1})
+        process = subprocess.Popen(
+            [sys.executable, '-m', 'ironic_inspector.cmd.data',
+             '--config-file', self.command.config_file, 'list'],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        process.stdout.close()
+        err = process.stderr.read()
+        self.assertEqual(1, process.wait(timeout=60))
+        self.assertEqual('', err)
 
     def test_unknown_subcommand(self):
         rc, out, err = self._data('frobnicate')
