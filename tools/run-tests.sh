@@ -8,18 +8,30 @@ status=0
 passed=0 failed=0 skipped=0
 
 count() {
-    # Totals of the last stestr run, from its subunit stream.
-    local stats
+    # Add the totals of the last stestr run, from its subunit stream; fail
+    # when fewer tests reported than were listed: a test worker that dies
+    # ends its stream early without a single failure in it.
+    local stats listed reported
     stats=$(stestr last --subunit | subunit-stats 2>/dev/null)
-    passed=$((passed + $(awk '/^Passed tests:/ {print $3}' <<<"$stats")))
-    failed=$((failed + $(awk '/^Failed tests:/ {print $3}' <<<"$stats")))
-    skipped=$((skipped + $(awk '/^Skipped tests:/ {print $3}' <<<"$stats")))
+    local p f s
+    p=$(awk '/^Passed tests:/ {print $3}' <<<"$stats")
+    f=$(awk '/^Failed tests:/ {print $3}' <<<"$stats")
+    s=$(awk '/^Skipped tests:/ {print $3}' <<<"$stats")
+    passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+    listed=$(stestr list "$@" 2>/dev/null | grep -c '^ironic_inspector\.')
+    reported=$((p + f + s))
+    if [ "$reported" -lt "$listed" ]; then
+        echo "$((listed - reported)) of $listed tests never reported:" \
+             "a test worker died" >&2
+        status=1
+    fi
 }
 
 for suite in unit functional; do
     echo "== $suite tests"
-    TESTS_DIR=./ironic_inspector/test/$suite stestr run "$@" || status=1
-    count
+    export TESTS_DIR=./ironic_inspector/test/$suite
+    stestr run "$@" || status=1
+    count "$@"
 done
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status

@@ -97,8 +97,8 @@ class DroppedConnectionTestCase(test_fixtures.OpportunisticDBTestMixin,
         db_api.create_node(self.uuid, 'finished')
 
     def _drop_connections(self):
-        engine = sa.create_engine(self._get_default_provisioned_db()
-                                  .engine.url)
+        provisioned = self._get_default_provisioned_db().engine
+        engine = sa.create_engine(provisioned.url)
         self.addCleanup(engine.dispose)
         find, kill = self.KILL
         with engine.connect() as admin:
@@ -106,6 +106,10 @@ class DroppedConnectionTestCase(test_fixtures.OpportunisticDBTestMixin,
             for connection_id in ids:
                 admin.execute(sa.text(kill.format(connection_id)))
             admin.commit()
+        # NOTE: the fixture's own pooled connections were dropped too; its
+        # clean-up (dropping the tables) must not find them dead, which
+        # would end the whole test worker.
+        provisioned.dispose()
         return ids
 
     def test_next_call_reconnects(self):
