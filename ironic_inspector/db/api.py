@@ -173,9 +173,16 @@ def max_statement_size():
         return None
     if engine not in _statement_limits:
         with _reader() as conn:
-            _statement_limits[engine] = conn.execute(
-                sa.text('SELECT @@max_allowed_packet')).scalar()
+            return _packet_limit(conn)
     return _statement_limits[engine]
+
+
+def _packet_limit(conn):
+    """The MySQL server's max_allowed_packet, read once per engine."""
+    if conn.engine not in _statement_limits:
+        _statement_limits[conn.engine] = conn.execute(
+            sa.text('SELECT @@max_allowed_packet')).scalar()
+    return _statement_limits[conn.engine]
 
 
 @_db_call
@@ -314,15 +321,12 @@ def _document_parameter(conn, document):
     PyMySQL escapes text character by character in Python (some 10 ms per
     MB) but sends bytes as a hex literal, at C speed and twice as long;
     MySQL stores the bytes of a hex literal in a text column as they are.
-    Bytes are sent when that fits in max_allowed_packet (known once
-    max_statement_size has been asked), text otherwise and to every other
-    driver.
+    Bytes are sent when that fits in max_allowed_packet, text otherwise
+    and to every other driver.
     """
-    if conn.dialect.driver == 'pymysql':
-        limit = _statement_limits.get(conn.engine)
-        if (limit is not None and 2 * len(document)
-                + _HEX_STATEMENT_OVERHEAD <= limit):
-            return document
+    if (conn.dialect.driver == 'pymysql' and 2 * len(document)
+            + _HEX_STATEMENT_OVERHEAD <= _packet_limit(conn)):
+        return document
     return document.decode()
 
 
