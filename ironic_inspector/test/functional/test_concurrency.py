@@ -20,6 +20,7 @@ import testtools.content
 
 from ironic_inspector.db import migration
 from ironic_inspector.test import base
+from ironic_inspector.test import commands
 from ironic_inspector.test import db_fixtures
 from ironic_inspector.test import rpc_fixtures
 from ironic_inspector.test.functional import concurrency_worker
@@ -44,18 +45,12 @@ class MySQLConcurrencyTestCase(test_fixtures.OpportunisticDBTestMixin,
         self.tempdir = self.useFixture(fixtures.TempDir()).path
         self.url = self.engine.url.render_as_string(hide_password=False)
 
-    def _write_config(self, name, options):
-        path = os.path.join(self.tempdir, name)
-        with open(path, 'w') as config:
-            for group, values in options.items():
-                config.write('[%s]\n' % group)
-                config.writelines('%s = %s\n' % item
-                                  for item in values.items())
-        return path
+    def _write_config(self, options):
+        """A configuration file of ``{group: {name: value}}``."""
+        return self.useFixture(commands.CommandFixture(options)).config_file
 
     def _config_file(self):
-        return self._write_config('inspector.conf',
-                                  {'database': {'connection': self.url}})
+        return self._write_config({'database': {'connection': self.url}})
 
     def _create_nodes(self):
         nodes = [uuidutils.generate_uuid() for _ in range(NODES)]
@@ -143,7 +138,7 @@ class MySQLConductorConcurrencyTestCase(MySQLConcurrencyTestCase):
         super().setUp()
         self.topic = 'ironic-inspector-test-%s' % uuidutils.generate_uuid()
         for number in range(CONDUCTORS):
-            config_file = self._write_config('conductor-%d.conf' % number, {
+            config_file = self._write_config({
                 'DEFAULT': {'transport_url': rpc_fixtures.TRANSPORT_URL,
                             'host': 'conductor-%d' % number},
                 'conductor': {'topic': self.topic},
@@ -152,7 +147,7 @@ class MySQLConductorConcurrencyTestCase(MySQLConcurrencyTestCase):
 
     def _config_file(self):
         # No database the client could open: every call goes over RPC.
-        return self._write_config('client.conf', {
+        return self._write_config({
             'DEFAULT': {'transport_url': rpc_fixtures.TRANSPORT_URL,
                         'rpc_response_timeout': '30'},
             'conductor': {'topic': self.topic},

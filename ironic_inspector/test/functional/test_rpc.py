@@ -93,7 +93,8 @@ class RemoteObjectsTestCase(RabbitTestCase):
 class BrokerRestartTestCase(RabbitTestCase):
     """RabbitMQ restarts under a running conductor and a running client.
 
-    Runs alone among the RabbitMQ tests (group_regex in .stestr.conf).
+    Every RabbitMQ test runs in one stestr worker (group_regex in
+    .stestr.conf), so this restart never happens under another of them.
     """
 
     TIMEOUT = 5
