@@ -50,7 +50,7 @@ class IntrospectionData(base.InspectorObject):
         stored = storage.read_document(node_uuid, processed,
                                        version=cls.get_target_version())
         record = cls(context, node_uuid=node_uuid, processed=processed,
-                     data=fields.DecodedDocument(stored.data),
+                     data=stored.data,
                      created_at=stored.created_at,
                      updated_at=stored.updated_at)
         record.obj_reset_changes()

@@ -52,6 +52,29 @@ class IntrospectionDataTestCase(ObjectTestCase):
         self.assertEqual({'generation': 2}, second.data)
         self.assertEqual(first.created_at, second.created_at)
 
+    def test_values_json_cannot_carry_are_refused_on_save(self):
+        self._save({'generation': 1})
+        too_deep = {}
+        for _ in range(1000):
+            too_deep = {'a': too_deep}
+        for bad in ({'a': float('nan')}, {'a': [float('-inf')]},
+                    {'a': object()}, {'a': '\ud800'}, too_deep):
+            record = objects.IntrospectionData(
+                self.context, node_uuid=self.uuid, data=bad)
+            self.assertRaises(exception.InvalidIntrospectionData,
+                              record.save)
+        stored = objects.IntrospectionData.get_by_node(self.context,
+                                                       self.uuid)
+        self.assertEqual({'generation': 1}, stored.data)
+
+    def test_value_changed_after_assignment_is_checked(self):
+        record = self._save({'sizes': [1.5]})
+        record.data['sizes'].append(float('nan'))
+        self.assertRaises(exception.InvalidIntrospectionData, record.save)
+        stored = objects.IntrospectionData.get_by_node(self.context,
+                                                       self.uuid)
+        self.assertEqual({'sizes': [1.5]}, stored.data)
+
     def test_destroy(self):
         record = self._save({'a': 1})
         self._save({'b': 2}, processed=False)
