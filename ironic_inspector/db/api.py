@@ -64,7 +64,11 @@ _statement_limits = weakref.WeakKeyDictionary()
 
 
 @sa.event.listens_for(sa.engine.Engine, 'do_connect')
-def _prepare_pymysql_connection(dialect, conn_rec, cargs, cparams):
+def _prepare_connection(dialect, conn_rec, cargs, cparams):
+    if dialect.name == 'sqlite':
+        # NOTE: pooled connections move between threads, one thread at a
+        # time (see tune_pool).
+        cparams['check_same_thread'] = False
     if dialect.driver != 'pymysql':
         return
     # NOTE: oslo.db asks for the 3-byte "utf8" unless the URL names a
@@ -78,13 +82,43 @@ def _prepare_pymysql_connection(dialect, conn_rec, cargs, cparams):
     cparams.setdefault('max_allowed_packet', _MYSQL_PACKET_CEILING)
 
 
-@sa.event.listens_for(sa.engine.Engine, 'engine_connect')
-def _skip_pre_ping(connection):
-    # NOTE: oslo.db has the pool ping the server each time a connection is
-    # taken from it: one more round trip per operation. A connection the
-    # server dropped is found out by the statement that fails on it
-    # instead; the pool then replaces it and _db_call retries the call.
-    connection.engine.pool._pre_ping = False
+# How many idle SQLite connections a pool keeps.
+_SQLITE_POOL_SIZE = 5
+
+
+def tune_pool(engine):
+    """Take the per-call costs out of the connection pool of ``engine``.
+
+    Every call of this module is one short transaction, so what the pool
+    does per checkout and check-in weighs as much as the statement itself.
+    oslo.db's ``create_engine`` takes no pool options, so this works on
+    the engine it made:
+
+    * no ping on checkout (a round trip): a connection the server dropped
+      is found out by the statement that fails on it instead; the pool
+      then replaces it and the call is retried (see ``_db_call``);
+    * no rollback on check-in (a round trip with PyMySQL): the transaction
+      is always over by then, as enginefacade commits or rolls back each
+      one and SQLAlchemy rolls back one still open when its connection
+      closes;
+    * a file SQLite database keeps its connections in a pool: oslo.db
+      gives it a NullPool, which opens the file, sets its pragmas and
+      reads its schema again on every call.
+    """
+    pool = engine.pool
+    if engine.dialect.name == 'sqlite' and isinstance(pool, sa.pool.NullPool):
+        # NOTE: the new pool takes over the old one's connect events
+        # (oslo.db's pragmas) and its way of connecting.
+        engine.pool = sa.pool.QueuePool(
+            pool._creator, pool_size=_SQLITE_POOL_SIZE, max_overflow=-1,
+            dialect=pool._dialect, _dispatch=pool.dispatch)
+        pool.dispose()
+        pool = engine.pool
+    pool._pre_ping = False
+    pool._reset_on_return = sa.pool.reset_none
+
+
+_facade.append_on_engine_create(tune_pool)
 
 
 def get_engine():

@@ -21,6 +21,10 @@ class _InspectorSchema(test_fixtures.GeneratesSchemaFromMigrations,
     def get_enginefacade(self):
         return db_api._facade
 
+    def setup_for_reset(self, engine, enginefacade):
+        # The fixture makes its engine itself; give it the pool of ours.
+        db_api.tune_pool(engine)
+
     def generate_schema_migrations(self, engine):
         with engine.begin() as connection:
             migration.upgrade('head', connection=connection)

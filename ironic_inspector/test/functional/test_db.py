@@ -5,6 +5,11 @@ oslo.db's opportunistic fixtures reach the servers as openstack_citest
 not there.
 """
 
+from oslo_utils import uuidutils
+import sqlalchemy as sa
+
+from ironic_inspector.db import api as db_api
+from ironic_inspector.test import base
 from ironic_inspector.test import db_fixtures
 from ironic_inspector.test.unit.db import test_api
 from ironic_inspector.test.unit.db import test_migrations
@@ -14,6 +19,35 @@ from ironic_inspector.test.unit import test_migrate
 
 class MySQLNodeApiTestCase(test_api.NodeApiTestCase):
     FIXTURE = db_fixtures.MySQLFixture
+
+
+class MySQLRoundTripTestCase(base.DbTestCase):
+    """PyMySQL sends every rollback to the server; the pool adds none."""
+
+    FIXTURE = db_fixtures.MySQLFixture
+    CALLS = 10
+
+    def _rollbacks_so_far(self):
+        with db_api.writer_connection() as conn:
+            return int(conn.execute(sa.text(
+                "SHOW SESSION STATUS LIKE 'Com_rollback'")).one()[1])
+
+    def test_a_read_ends_with_one_rollback(self):
+        uuid = uuidutils.generate_uuid()
+        db_api.create_node(uuid, 'finished')
+        # One pooled connection, so every call below is on one session.
+        self.engine.dispose()
+        before = self._rollbacks_so_far()
+        for _ in range(self.CALLS):
+            db_api.get_node(uuid)
+        self.assertEqual(self.CALLS, self._rollbacks_so_far() - before)
+
+    def test_a_write_ends_with_no_rollback(self):
+        self.engine.dispose()
+        before = self._rollbacks_so_far()
+        for _ in range(self.CALLS):
+            db_api.create_node(uuidutils.generate_uuid(), 'finished')
+        self.assertEqual(0, self._rollbacks_so_far() - before)
 
 
 class PostgresqlNodeApiTestCase(test_api.NodeApiTestCase):

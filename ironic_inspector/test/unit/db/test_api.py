@@ -1,13 +1,19 @@
 """db.api on SQLite; test/functional runs it on MariaDB and PostgreSQL."""
 
 import datetime
+import os
+import threading
 
+import fixtures
+from oslo_db.sqlalchemy import enginefacade
+from oslo_db.sqlalchemy import test_fixtures
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
 import sqlalchemy as sa
 
 from ironic_inspector.common import exception
 from ironic_inspector.db import api as db_api
+from ironic_inspector.db import migration
 from ironic_inspector.test import base
 
 
@@ -162,3 +168,64 @@ class IntrospectionDataApiTestCase(base.DbTestCase):
         self.assertEqual([(self.uuid, False)],
                          [(r['uuid'], r['processed']) for r in rows])
         self.assertNotIn('data', rows[0])
+
+
+class SQLiteFilePoolTestCase(base.TestCase):
+    """A SQLite file, opened the way db.api opens the configured one."""
+
+    THREADS = 4
+
+    def setUp(self):
+        super().setUp()
+        path = os.path.join(self.useFixture(fixtures.TempDir()).path,
+                            'inspector.sqlite')
+        facade = enginefacade.transaction_context()
+        facade.configure(connection='sqlite:///' + path, sqlite_fk=True,
+                         thread_checkin=False)
+        facade.append_on_engine_create(db_api.tune_pool)
+        self.useFixture(test_fixtures.ReplaceEngineFacadeFixture(
+            db_api._facade, facade))
+        self.engine = facade.writer.get_engine()
+        self.addCleanup(self.engine.dispose)
+        with self.engine.begin() as conn:
+            migration.upgrade('head', connection=conn)
+        self.opened = []
+        sa.event.listen(self.engine.pool, 'connect',
+                        lambda *args: self.opened.append(args[0]))
+
+    def _node_with_data_lifecycle(self, errors):
+        try:
+            for _ in range(10):
+                uuid = uuidutils.generate_uuid()
+                db_api.create_node(uuid, 'finished')
+                db_api.store_introspection_data(uuid, '{}')
+                db_api.get_introspection_data(uuid)
+                db_api.delete_node(uuid)
+                # The cascade needs the foreign keys pragma, which every
+                # pooled connection must still have.
+                self.assertRaises(exception.IntrospectionDataNotFound,
+                                  db_api.get_introspection_data, uuid)
+                self.assertRaises(exception.NodeNotFound,
+                                  db_api.store_introspection_data, uuid,
+                                  '{}')
+        except Exception as exc:
+            errors.append(exc)
+
+    def test_one_thread_keeps_one_connection(self):
+        errors = []
+        self._node_with_data_lifecycle(errors)
+        self.assertEqual([], errors)
+        self.assertLessEqual(len(self.opened), 1)
+
+    def test_threads_share_the_pool(self):
+        errors = []
+        threads = [threading.Thread(target=self._node_with_data_lifecycle,
+                                    args=(errors,))
+                   for _ in range(self.THREADS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.assertEqual([], errors)
+        self.assertLessEqual(len(self.opened), self.THREADS)
+        self.assertEqual([], db_api.list_introspection_data())
