@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from ironic_inspector.db import api as db_api
 from ironic_inspector.test import base
 from ironic_inspector.test import db_fixtures
+from ironic_inspector.test import samples
 from ironic_inspector.test.unit.db import test_api
 from ironic_inspector.test.unit.db import test_migrations
 from ironic_inspector.test.unit.storage import test_database
@@ -127,6 +128,14 @@ class MySQLDatabaseStoreTestCase(test_database.DatabaseStoreTestCase):
 
 class PostgresqlDatabaseStoreTestCase(test_database.DatabaseStoreTestCase):
     FIXTURE = db_fixtures.PostgresqlFixture
+
+    def test_documents_are_compressed_with_lz4(self):
+        self.backend.save(self.uuid, samples.load('60k'))
+        with self.engine.connect() as conn:
+            method = conn.execute(sa.text(
+                'SELECT pg_column_compression(data) FROM introspection_data'
+                )).scalar()
+        self.assertEqual('lz4', method)
 
 
 class MySQLMigrationTestCase(test_migrate.MigrationTestCase):

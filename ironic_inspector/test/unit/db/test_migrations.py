@@ -57,6 +57,7 @@ class MigrationWalkTestCase(test_fixtures.OpportunisticDBTestMixin,
         # Upgrading an up-to-date schema changes nothing.
         self._upgrade('head')
         self._check_9b7e5d2c1f48()
+        self._check_c2e8a5d7f3b1()
 
     def _check_4f3c2b1a9e07(self):
         self.assertEqual({'uuid', 'state', 'started_at', 'finished_at',
@@ -85,6 +86,20 @@ class MigrationWalkTestCase(test_fixtures.OpportunisticDBTestMixin,
         self.assertEqual(['CASCADE'],
                          [fk['options'].get('ondelete', '').upper()
                           for fk in foreign_keys])
+
+    def _check_c2e8a5d7f3b1(self):
+        if self.engine.dialect.name != 'postgresql':
+            return
+        with self.engine.connect() as conn:
+            method = conn.execute(sa.text(
+                "SELECT attcompression FROM pg_attribute "
+                "WHERE attrelid = 'introspection_data'::regclass "
+                "AND attname = 'data'")).scalar()
+            has_lz4 = conn.execute(sa.text(
+                "SELECT 'lz4' = ANY(enumvals) FROM pg_settings "
+                "WHERE name = 'default_toast_compression'")).scalar()
+        # 'l' is LZ4; '' the server's default.
+        self.assertEqual('l' if has_lz4 else '', method)
 
 
 class ModelsMigrationsSyncTestCase(test_migrations.ModelsMigrationsSync,
