@@ -2,8 +2,8 @@
 
 PostgreSQL compresses a large value with pglz unless its column names
 another method. LZ4 (PostgreSQL 14 and later, built with it) stores a
-60 KB document in about half the time and reads it back faster, for some
-10-15% more space. Documents already stored keep their compression until
+60 KB document in about half the time and reads it back faster, for
+9-17% more space. Documents already stored keep their compression until
 they are next saved. Other databases, and a PostgreSQL without LZ4, are
 left as they are.
 
