@@ -4,13 +4,17 @@ The engine of ``ironic-inspector-migrate-data``: every node of the node
 cache (or the ones asked for), both documents each, copied by a few worker
 threads. The source is only read. A document already identical in the
 target is skipped, so a run that was interrupted, or failed for some
-nodes, is finished by running it again. At most a few documents per worker
-are in memory at any time, however many nodes there are.
+nodes, is finished by running it again; where the target can say which
+documents it holds (the database can, in one query per batch of nodes),
+only those are read back to compare. At most a few documents per worker
+and one batch of node UUIDs are in memory at any time, however many nodes
+there are.
 """
 
 import collections
 import concurrent.futures
 import enum
+import itertools
 import logging
 import threading
 
@@ -27,6 +31,9 @@ class Outcome(enum.Enum):
 
 
 Task = collections.namedtuple('Task', ['node_uuid', 'processed'])
+
+# How many nodes the target is asked about at once.
+_BATCH_SIZE = 100
 
 
 class Summary:
@@ -71,10 +78,14 @@ class Migration:
         self.verify = verify
         self.summary = Summary()
 
-    def copy(self, task):
-        """Copy one document; return its Outcome (never raises)."""
+    def copy(self, task, in_target=None):
+        """Copy one document; return its Outcome (never raises).
+
+        :param in_target: whether the target holds a document for this
+            task, when known; None to find out by reading it.
+        """
         try:
-            outcome = self._copy(task)
+            outcome = self._copy(task, in_target)
         except Exception as exc:
             # NOTE: one document's failure must not stop the others; a bug
             # shows with its traceback, an expected failure as one line.
@@ -87,12 +98,12 @@ class Migration:
         self.summary.record(task, outcome)
         return outcome
 
-    def _copy(self, task):
+    def _copy(self, task, in_target):
         try:
             document = self.source.get(task.node_uuid, task.processed)
         except exception.IntrospectionDataNotFound:
             return Outcome.NO_DATA
-        if self._target_has(task, document):
+        if in_target is not False and self._target_has(task, document):
             return Outcome.IDENTICAL
         if self.dry_run:
             return Outcome.COPIED
@@ -120,20 +131,43 @@ class Migration:
         # only when one of the last ones is done.
         slots = threading.BoundedSemaphore(workers * 2)
 
-        def run_one(task):
+        def run_one(task, in_target):
             try:
-                self.copy(task)
+                self.copy(task, in_target)
                 if on_progress is not None:
                     on_progress(self.summary)
             finally:
                 slots.release()
 
         with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-            for node_uuid in node_uuids:
-                for processed in (True, False):
-                    slots.acquire()
-                    pool.submit(run_one, Task(node_uuid, processed))
+            for batch in _batches(node_uuids, _BATCH_SIZE):
+                held = self._held_by_target(batch)
+                for node_uuid in batch:
+                    for processed in (True, False):
+                        in_target = (None if held is None
+                                     else (node_uuid, processed) in held)
+                        slots.acquire()
+                        pool.submit(run_one, Task(node_uuid, processed),
+                                    in_target)
         return self.summary
+
+    def _held_by_target(self, node_uuids):
+        """What the target holds of these nodes; None when it cannot say."""
+        try:
+            return self.target.held_documents(node_uuids)
+        except exception.StorageBackendError as exc:
+            # NOTE: each document is then read from the target instead, and
+            # fails, if it does, on its own.
+            LOG.warning('Cannot ask %s which documents it holds: %s',
+                        self.target.name, exc)
+            return None
+
+
+def _batches(iterable, size):
+    """Lists of up to ``size`` items of ``iterable``, consumed lazily."""
+    iterator = iter(iterable)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
 
 
 def _kind(task):

@@ -41,6 +41,8 @@ _SELECT_DATA = sa.select(_DATA.c.data, _DATA.c.created_at,
 _UPDATE_DATA = _DATA.update().where(_THIS_DOCUMENT)
 _DELETE_DATA = _DATA.delete().where(_THIS_DOCUMENT)
 _DELETE_ALL_DATA = _DATA.delete().where(_DATA.c.uuid == sa.bindparam('key'))
+_SELECT_DATA_KEYS = sa.select(_DATA.c.uuid, _DATA.c.processed).where(
+    _DATA.c.uuid.in_(sa.bindparam('keys', expanding=True)))
 # Columns an upsert replaces; created_at stays as first written.
 _REPLACED = ('data', 'updated_at', 'version')
 
@@ -419,6 +421,14 @@ def delete_introspection_data(uuid, processed=None):
             result = conn.execute(_DELETE_DATA,
                                   {'key': uuid, 'kind': processed})
         return result.rowcount
+
+
+@_db_call
+def document_keys(node_uuids):
+    """``(uuid, processed)`` of every document stored for these nodes."""
+    with _reader() as conn:
+        rows = conn.execute(_SELECT_DATA_KEYS, {'keys': list(node_uuids)})
+        return {(row.uuid, row.processed) for row in rows}
 
 
 @_db_call

@@ -148,6 +148,19 @@ class StorageBackend(metaclass=abc.ABCMeta):
         raise NotImplementedError(
             'the %s storage backend cannot list its documents' % self.name)
 
+    def held_documents(self, node_uuids):
+        """Which documents of these nodes the backend holds, if it can tell.
+
+        For callers that would otherwise read each document to find out
+        (a migration skips copies already in place).
+
+        :param node_uuids: canonical node UUIDs.
+        :returns: a set of ``(node_uuid, processed)``, or None where the
+            backend has no cheaper way than reading each document.
+        :raises: StorageBackendError
+        """
+        return None
+
     def check(self):
         """Make sure the backend answers; for upgrade checks.
 

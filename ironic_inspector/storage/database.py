@@ -64,6 +64,12 @@ class DatabaseStore(base.StorageBackend):
             yield base.DocumentInfo(row['uuid'], row['processed'],
                                     row['created_at'], row['updated_at'])
 
+    def held_documents(self, node_uuids):
+        try:
+            return db_api.document_keys(node_uuids)
+        except exception.DatabaseError as exc:
+            raise self.error(None, 'list', exc)
+
     def check(self):
         try:
             db_api.ping()

@@ -34,8 +34,9 @@ class MigrationTestCase(base.DbTestCase):
             if index % 2:
                 self.database.save(uuid, {'raw': index}, processed=False)
 
-    def _run(self, **kwargs):
-        migration = migrate.Migration(self.database, self.memory,
+    def _run(self, source=None, target=None, **kwargs):
+        migration = migrate.Migration(source or self.database,
+                                      target or self.memory,
                                       version='1.1', **kwargs)
         node_uuids = db_api.iter_node_uuids(batch_size=2)
         if not self.STREAM_NODES:
@@ -120,6 +121,28 @@ class MigrationTestCase(base.DbTestCase):
         summary = self._run()
         self.assertEqual(8, summary.failed)
         self.assertIn('Traceback', self.logs.output)
+
+    def test_into_the_database_only_held_documents_are_read(self):
+        self._run()
+        # The database lost node 1's documents; 2 to 5 still hold theirs.
+        db_api.delete_introspection_data(self.uuids[1])
+        held = {(r['uuid'], r['processed'])
+                for r in db_api.list_introspection_data()}
+        reads = []
+        real_read = self.database._read
+
+        def counting_read(node_uuid, processed):
+            reads.append((node_uuid, processed))
+            return real_read(node_uuid, processed)
+
+        self.database._read = counting_read
+        self.addCleanup(self.database.__dict__.pop, '_read')
+        summary = self._run(source=self.memory, target=self.database)
+        self.assertEqual({Outcome.COPIED: 2, Outcome.IDENTICAL: 6,
+                          Outcome.NO_DATA: 4}, self._counts(summary))
+        self.assertEqual(held, set(reads))
+        self.assertEqual(len(held), len(reads))
+        self.assertEqual({'node': 1}, self.database.get(self.uuids[1]))
 
     def test_source_is_never_changed(self):
         before = [(r['uuid'], r['processed'], r['updated_at'])

@@ -1,3 +1,5 @@
+from oslo_utils import uuidutils
+
 from ironic_inspector.common import exception
 from ironic_inspector.db import api as db_api
 from ironic_inspector import storage
@@ -36,3 +38,15 @@ class DatabaseStoreTestCase(storage_contract.StorageContractTests,
         self.assertEqual([(self.uuid, False)],
                          [(d.node_uuid, d.processed) for d in listed])
         self.assertIsNotNone(listed[0].updated_at)
+
+    def test_held_documents(self):
+        other, empty = (uuidutils.generate_uuid() for _ in range(2))
+        for uuid in (other, empty):
+            self.make_node(uuid)
+        self.backend.save(self.uuid, {'a': 1}, processed=False)
+        self.backend.save(other, {'a': 1}, processed=True)
+        self.backend.save(other, {'a': 1}, processed=False)
+        self.assertEqual({(self.uuid, False), (other, True), (other, False)},
+                         self.backend.held_documents([self.uuid, other,
+                                                      empty]))
+        self.assertEqual(set(), self.backend.held_documents([empty]))
