@@ -13,17 +13,20 @@ from ironic_inspector.db import online_migrations
 CONF = conf.CONF
 PROG = 'ironic-inspector-dbsync'
 
-# Rows changed per transaction when --max-count is not given.
-DEFAULT_BATCH = 50
+# Rows changed per transaction (one statement each).
+DEFAULT_BATCH = 1000
 
 
 def do_upgrade():
-    migration.upgrade(CONF.command.revision)
+    adopted = migration.upgrade(CONF.command.revision)
+    if adopted:
+        print('Adopted the database of ironic-inspector 12.5.0 (revision '
+              '%s); it keeps working for 12.5.0 services.' % adopted)
     print('Database schema is at revision %s.' % migration.version())
 
 
 def do_version():
-    print(migration.version() or 'None (the schema was never created)')
+    print(migration.describe(migration.version()))
 
 
 def do_stamp():
@@ -38,18 +41,22 @@ def do_revision():
 def _run_migrations(max_count):
     """Run every online migration up to ``max_count`` rows in all.
 
+    Each migration runs in batches of at most DEFAULT_BATCH rows; one
+    left without rows to change still counts what it would change.
+
     :returns: a list of ``(name, found, done)``.
     """
     release = CONF.pin_release_version
     results = []
     for migrate in online_migrations.ONLINE_MIGRATIONS:
         found = done = 0
-        while max_count is None or done < max_count:
-            batch = DEFAULT_BATCH if max_count is None else max_count - done
+        while True:
+            batch = (DEFAULT_BATCH if max_count is None
+                     else min(DEFAULT_BATCH, max_count - done))
             batch_found, batch_done = migrate(release, batch)
             found = max(found, done + batch_found)
             done += batch_done
-            if not batch_done or batch_done == batch_found:
+            if batch_done in (0, batch_found) or done == max_count:
                 break
         results.append((migrate.__name__, found, done))
         if max_count is not None:
@@ -63,6 +70,7 @@ def do_online_data_migrations():
         print('%s: error: --max-count must be a positive number'
               % PROG, file=sys.stderr)
         return cli.EXIT_USAGE
+    migration.check_current()
     results = _run_migrations(max_count)
     table = prettytable.PrettyTable(['Migration', 'Total Needed',
                                      'Completed'])

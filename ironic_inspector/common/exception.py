@@ -97,6 +97,20 @@ class ConductorUnavailable(InspectorException):
     code = 503
 
 
+class SchemaRevisionError(InspectorException):
+    """The database is at a revision the command cannot work from."""
+
+    _msg_fmt = ('The database is at revision %(revision)s, %(what)s: '
+                '%(advice)s Nothing was changed.')
+    code = 409
+
+
+class MigrationError(InspectorException):
+    """Alembic refused a schema command (an unknown revision, say)."""
+
+    _msg_fmt = 'Schema migration failed: %(reason)s'
+
+
 class DatabaseError(InspectorException):
     """The database failed in a way that is not about one document."""
 

@@ -3,7 +3,8 @@ online_data_migrations`` while the services are up.
 
 Each migration takes the release the rows must be brought to (``None``
 for the latest) and the largest number of rows to change, and returns
-``(found, done)``: how many rows needed it and how many it changed.
+``(found, done)``: how many rows needed it and how many it changed. A call
+is one short transaction that changes its rows with one statement.
 """
 
 from oslo_utils import timeutils
@@ -14,8 +15,6 @@ from ironic_inspector.common import release_mappings
 from ironic_inspector.db import api as db_api
 from ironic_inspector.db import models
 
-_DATA = models.IntrospectionData.__table__
-
 
 def _is_older(version, target):
     return (version is None
@@ -23,41 +22,58 @@ def _is_older(version, target):
             < versionutils.convert_version_to_tuple(target))
 
 
-def introspection_data_versions(release, max_count):
-    """Stamp introspection data rows with the current object version.
+def _limited_update(dialect_name, table, condition, limit):
+    """An UPDATE of at most ``limit`` rows of ``table`` that match."""
+    if dialect_name == 'mysql':
+        # NOTE: MySQL refuses a LIMIT in an IN subquery, and a subquery on
+        # the table being updated; it has UPDATE ... LIMIT instead.
+        return (table.update().where(condition)
+                .with_dialect_options(mysql_limit=limit))
+    keys = list(table.primary_key.columns)
+    return table.update().where(sa.tuple_(*keys).in_(
+        sa.select(*keys).where(condition).limit(limit)))
 
-    Rows written before the version column existed, or in an older
-    IntrospectionData version, get the target version; missing timestamps
-    are set to the time of the migration.
+
+def _stamp_versions(table, object_name, release, max_count):
+    """Stamp rows of ``table`` with the version of ``object_name``.
+
+    Rows written before the version column existed (by ironic-inspector
+    12.x, for one), or in an older version, get the target version;
+    missing timestamps are set to the time of the migration.
     """
-    target = release_mappings.get_object_version('IntrospectionData',
-                                                 release)
+    target = release_mappings.get_object_version(object_name, release)
+    version = table.c.version
     with db_api.writer_connection() as conn:
-        counts = conn.execute(sa.select(_DATA.c.version, sa.func.count())
-                              .group_by(_DATA.c.version)).all()
-        older = [version for version, _ in counts
-                 if _is_older(version, target)]
-        found = sum(count for version, count in counts if version in older)
-        if not found:
-            return 0, 0
-        condition = sa.or_(_DATA.c.version.is_(None),
-                           _DATA.c.version.in_([v for v in older if v]))
-        keys = conn.execute(sa.select(_DATA.c.uuid, _DATA.c.processed)
-                            .where(condition)
-                            .limit(max_count)).all()
+        counts = conn.execute(sa.select(version, sa.func.count())
+                              .group_by(version)).all()
+        older = [value for value, _ in counts if _is_older(value, target)]
+        found = sum(count for value, count in counts if value in older)
+        if not found or not max_count:
+            return found, 0
+        condition = sa.or_(version.is_(None),
+                           version.in_([value for value in older if value]))
         now = timeutils.utcnow()
-        for uuid, processed in keys:
-            conn.execute(
-                _DATA.update()
-                .where(_DATA.c.uuid == uuid, _DATA.c.processed == processed)
-                .values(version=target,
-                        created_at=sa.func.coalesce(_DATA.c.created_at, now),
-                        updated_at=sa.func.coalesce(_DATA.c.updated_at,
-                                                    now)))
-    return found, len(keys)
+        update = _limited_update(conn.dialect.name, table, condition,
+                                 max_count).values(
+            version=target,
+            created_at=sa.func.coalesce(table.c.created_at, now),
+            updated_at=sa.func.coalesce(table.c.updated_at, now))
+        return found, conn.execute(update).rowcount
+
+
+def node_versions(release, max_count):
+    """Stamp nodes of the node cache with the Node version."""
+    return _stamp_versions(models.Node.__table__, 'Node', release, max_count)
+
+
+def introspection_data_versions(release, max_count):
+    """Stamp introspection data rows with the IntrospectionData version."""
+    return _stamp_versions(models.IntrospectionData.__table__,
+                           'IntrospectionData', release, max_count)
 
 
 # Run in this order; append new migrations at the end.
 ONLINE_MIGRATIONS = (
+    node_versions,
     introspection_data_versions,
 )

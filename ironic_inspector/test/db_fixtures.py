@@ -26,8 +26,7 @@ class _InspectorSchema(test_fixtures.GeneratesSchemaFromMigrations,
         db_api.tune_pool(engine)
 
     def generate_schema_migrations(self, engine):
-        with engine.begin() as connection:
-            migration.upgrade('head', connection=connection)
+        migration.upgrade('head', engine=engine)
 
     def delete_from_schema(self, engine):
         with engine.begin() as connection:

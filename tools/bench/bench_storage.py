@@ -104,8 +104,7 @@ def create_schema(impl, url, workdir):
                        check=True, capture_output=True)
         return
     engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        migration.upgrade('head', connection=conn)
+    migration.upgrade('head', engine=engine)
     engine.dispose()
 
 

@@ -124,8 +124,7 @@ class SQLiteConcurrencyTestCase(MySQLConcurrencyTestCase):
         self.url = 'sqlite:///%s' % os.path.join(self.tempdir, 'shared.db')
         self.engine = sa.create_engine(self.url)
         self.addCleanup(self.engine.dispose)
-        with self.engine.begin() as conn:
-            migration.upgrade('head', connection=conn)
+        migration.upgrade('head', engine=self.engine)
 
 
 class MySQLConductorConcurrencyTestCase(MySQLConcurrencyTestCase):

@@ -187,8 +187,7 @@ class SQLiteFilePoolTestCase(base.TestCase):
             db_api._facade, facade))
         self.engine = facade.writer.get_engine()
         self.addCleanup(self.engine.dispose)
-        with self.engine.begin() as conn:
-            migration.upgrade('head', connection=conn)
+        migration.upgrade('head', engine=self.engine)
         self.opened = []
         sa.event.listen(self.engine.pool, 'connect',
                         lambda *args: self.opened.append(args[0]))

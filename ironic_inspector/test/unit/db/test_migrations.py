@@ -39,8 +39,7 @@ class MigrationWalkTestCase(test_fixtures.OpportunisticDBTestMixin,
         return [r.revision for r in reversed(list(script.walk_revisions()))]
 
     def _upgrade(self, revision):
-        with self.engine.begin() as conn:
-            migration.upgrade(revision, connection=conn)
+        migration.upgrade(revision, engine=self.engine)
 
     def _columns(self, table):
         return {c['name'] for c in sa.inspect(self.engine).get_columns(table)}
@@ -114,8 +113,7 @@ class ModelsMigrationsSyncTestCase(test_migrations.ModelsMigrationsSync,
         self.engine = self._get_default_provisioned_db().engine
 
     def db_sync(self, engine):
-        with engine.begin() as conn:
-            migration.upgrade('head', connection=conn)
+        migration.upgrade('head', engine=engine)
 
     def get_engine(self):
         return self.engine
@@ -159,7 +157,13 @@ class OnlineDataMigrationsTestCase(base.DbTestCase):
         self.assertEqual(['1.1'] * 5, self._versions())
 
     def test_command_batches(self):
+        # The nodes come first; what is left of the budget is counted.
         results = dbsync._run_migrations(max_count=3)
-        self.assertEqual([('introspection_data_versions', 5, 3)], results)
+        self.assertEqual([('node_versions', 5, 3),
+                          ('introspection_data_versions', 5, 0)], results)
         results = dbsync._run_migrations(max_count=None)
-        self.assertEqual([('introspection_data_versions', 2, 2)], results)
+        self.assertEqual([('node_versions', 2, 2),
+                          ('introspection_data_versions', 5, 5)], results)
+        results = dbsync._run_migrations(max_count=None)
+        self.assertEqual([('node_versions', 0, 0),
+                          ('introspection_data_versions', 0, 0)], results)

@@ -1,0 +1,241 @@
+"""Adopting, in place, a database that ironic-inspector 12.x created.
+
+ironic-inspector 12.5.0's ``ironic-inspector-dbsync upgrade`` leaves its
+database at alembic revision ``b55109d5063a``: its own ``nodes`` and
+``introspection_data`` tables, and tables this project does not use.
+:func:`adopt` expands that schema into the one this project's first
+revision describes and records that revision; the revisions after it then
+run as on any database of ours, so both kinds of database share one
+history from there on.
+
+It only adds: columns, and ``ON DELETE CASCADE`` on the foreign keys to
+``nodes`` (12.5.0 deletes a node's rows itself; this project lets the
+cascade do it). Nothing is dropped, renamed or rewritten, so 12.5.0
+services keep working on the adopted database while they are replaced
+one by one. No table is copied on a server:
+
+* MariaDB/MySQL: every statement says ``ALGORITHM=INSTANT``, so the server
+  refuses, rather than copies a table, should it ever need to; foreign
+  keys are replaced with ``foreign_key_checks`` off, which is what lets
+  that happen in place (the keys replaced were enforced until then).
+* PostgreSQL: the columns are catalogue changes; the new foreign keys are
+  added ``NOT VALID`` and validated in a second transaction, whose lock
+  lets reads and writes through.
+* Both wait at most :data:`LOCK_TIMEOUT_SECONDS` for their brief table
+  locks, so that a long transaction of another service makes the command
+  fail (run it again) instead of stalling every query queued behind it.
+
+SQLite cannot change a foreign key in place: there, the three tables
+holding one are copied, in one transaction.
+"""
+
+import contextlib
+
+from alembic.operations import Operations
+from alembic.runtime.migration import MigrationContext
+import sqlalchemy as sa
+
+from ironic_inspector.common import exception
+
+# The newest revision of ironic-inspector 12.x (12.5.0's head).
+RELEASE_12_HEAD = 'b55109d5063a'
+# The revisions before it, oldest first. A database at one of them is
+# brought to RELEASE_12_HEAD by 12.5.0's own dbsync before it can be
+# adopted.
+RELEASE_12_OLDER = ('578f84f38d', 'd588418040d', 'e169a4a81d88',
+                    'd2e48801c8ef', 'd00d6e3f38c4', '882b2d84cb1b',
+                    '18440d0834af', '2970d2d44edc', 'bf8dec16023c')
+# Tables of 12.x this project neither reads nor writes; they stay.
+RELEASE_12_TABLES = ('attributes', 'options', 'rules', 'rule_conditions',
+                     'rule_actions')
+
+# The revision whose schema an adopted database then has.
+ADOPTED_AS = '4f3c2b1a9e07'
+
+# Columns of ``nodes`` in ADOPTED_AS that 12.x does not have (as that
+# revision defines them: a migration's schema never changes afterwards).
+_NODE_COLUMNS = (
+    sa.Column('created_at', sa.DateTime, nullable=True),
+    sa.Column('updated_at', sa.DateTime, nullable=True),
+    sa.Column('version', sa.String(15), nullable=True),
+)
+
+# Tables whose rows belong to a node: their column referring to
+# ``nodes.uuid``, and the name of the cascading foreign key it gets.
+_NODE_CHILDREN = (
+    ('introspection_data', 'uuid', 'introspection_data_uuid_fkey'),
+    ('attributes', 'node_uuid', 'attributes_node_uuid_fkey'),
+    ('options', 'uuid', 'options_uuid_fkey'),
+)
+
+LOCK_TIMEOUT_SECONDS = 10
+
+
+def adopt(engine):
+    """Expand a 12.5.0 database into this project's first revision.
+
+    Safe to run again after an interruption: what is already done is
+    skipped. The version table says RELEASE_12_HEAD until the last step.
+
+    :raises: SchemaRevisionError when the tables are not 12.5.0's.
+    """
+    with engine.begin() as conn:
+        inspector = sa.inspect(conn)
+        _check_release_12_schema(inspector)
+        dialect = _DIALECTS.get(conn.dialect.name, _Dialect)(conn)
+        with dialect.ddl_session():
+            present = {c['name'] for c in inspector.get_columns('nodes')}
+            missing = [column.copy() for column in _NODE_COLUMNS
+                       if column.name not in present]
+            if missing:
+                dialect.add_columns('nodes', missing)
+            replaced = [(table, column, name)
+                        for table, column, name in _NODE_CHILDREN
+                        if _needs_cascade(inspector, table, column)]
+            for table, column, name in replaced:
+                old = _foreign_key_to_nodes(inspector, table, column)
+                dialect.cascade_foreign_key(table, column, old['name'],
+                                            name)
+        conn.execute(sa.text('UPDATE alembic_version SET version_num = :new '
+                             'WHERE version_num = :old'),
+                     {'new': ADOPTED_AS, 'old': RELEASE_12_HEAD})
+    dialect.finish(engine, [name for _, _, name in replaced])
+
+
+def release_12_tables(connection):
+    """The tables of 12.x still in the database, in RELEASE_12_TABLES order.
+    """
+    present = set(sa.inspect(connection).get_table_names())
+    return [table for table in RELEASE_12_TABLES if table in present]
+
+
+def _check_release_12_schema(inspector):
+    tables = set(inspector.get_table_names())
+    if not {'nodes', 'introspection_data'} <= tables:
+        raise exception.SchemaRevisionError(
+            revision=RELEASE_12_HEAD,
+            what="ironic-inspector 12.5.0's head",
+            advice='but it lacks the nodes or introspection_data table of '
+                   'that release, so it cannot be adopted; check '
+                   '[database]connection.')
+
+
+def _foreign_key_to_nodes(inspector, table, column):
+    for foreign_key in inspector.get_foreign_keys(table):
+        if (foreign_key['referred_table'] == 'nodes'
+                and foreign_key['constrained_columns'] == [column]):
+            return foreign_key
+    return None
+
+
+def _needs_cascade(inspector, table, column):
+    if table not in inspector.get_table_names():
+        return False
+    foreign_key = _foreign_key_to_nodes(inspector, table, column)
+    if foreign_key is None:
+        return False
+    ondelete = foreign_key.get('options', {}).get('ondelete') or ''
+    return ondelete.upper() != 'CASCADE'
+
+
+class _Dialect:
+    """The statements of one database server; SQLite's by default."""
+
+    def __init__(self, conn):
+        self.conn = conn
+
+    def ddl_session(self):
+        return contextlib.nullcontext()
+
+    def add_columns(self, table, columns):
+        # NOTE: SQLite adds a nullable column without copying the table.
+        operations = Operations(MigrationContext.configure(self.conn))
+        for column in columns:
+            operations.add_column(table, column)
+
+    def cascade_foreign_key(self, table, column, old_name, new_name):
+        # NOTE: 12.x's foreign keys have no name on SQLite; the naming
+        # convention gives the reflected one a name to drop it by.
+        operations = Operations(MigrationContext.configure(self.conn))
+        convention = {'fk': '%(table_name)s_%(column_0_name)s_fkey'}
+        with operations.batch_alter_table(
+                table, recreate='always',
+                naming_convention=convention) as batch:
+            batch.drop_constraint(old_name or '%s_%s_fkey' % (table, column),
+                                  type_='foreignkey')
+            batch.create_foreign_key(new_name, 'nodes', [column], ['uuid'],
+                                     ondelete='CASCADE')
+
+    def finish(self, engine, foreign_keys):
+        """Work that needs a transaction of its own, after the first."""
+
+    def _column_sql(self, column):
+        return '%s %s NULL' % (column.name,
+                               column.type.compile(dialect=self.conn.dialect))
+
+
+class _MySQL(_Dialect):
+
+    def ddl_session(self):
+        return _session_variables(self.conn, foreign_key_checks=0,
+                                  lock_wait_timeout=LOCK_TIMEOUT_SECONDS)
+
+    def add_columns(self, table, columns):
+        self.conn.execute(sa.text('ALTER TABLE %s %s, ALGORITHM=INSTANT' % (
+            table, ', '.join('ADD COLUMN %s' % self._column_sql(column)
+                             for column in columns))))
+
+    def cascade_foreign_key(self, table, column, old_name, new_name):
+        self.conn.execute(sa.text(
+            'ALTER TABLE %s DROP FOREIGN KEY %s, ADD CONSTRAINT %s FOREIGN '
+            'KEY (%s) REFERENCES nodes (uuid) ON DELETE CASCADE, '
+            'ALGORITHM=INSTANT' % (table, old_name, new_name, column)))
+
+
+class _PostgreSQL(_Dialect):
+
+    def ddl_session(self):
+        self.conn.execute(sa.text("SET LOCAL lock_timeout = '%ds'"
+                                  % LOCK_TIMEOUT_SECONDS))
+        return contextlib.nullcontext()
+
+    def add_columns(self, table, columns):
+        self.conn.execute(sa.text('ALTER TABLE %s %s' % (
+            table, ', '.join('ADD COLUMN %s' % self._column_sql(column)
+                             for column in columns))))
+
+    def cascade_foreign_key(self, table, column, old_name, new_name):
+        self.conn.execute(sa.text(
+            'ALTER TABLE %s DROP CONSTRAINT %s, ADD CONSTRAINT %s FOREIGN '
+            'KEY (%s) REFERENCES nodes (uuid) ON DELETE CASCADE NOT VALID'
+            % (table, old_name, new_name, column)))
+
+    def finish(self, engine, foreign_keys):
+        # NOTE: VALIDATE CONSTRAINT scans the table under a SHARE UPDATE
+        # EXCLUSIVE lock, which lets reads and writes go on meanwhile.
+        tables = {name: table for table, _, name in _NODE_CHILDREN}
+        with engine.begin() as conn:
+            for name in foreign_keys:
+                conn.execute(sa.text('ALTER TABLE %s VALIDATE CONSTRAINT %s'
+                                     % (tables[name], name)))
+
+
+_DIALECTS = {'mysql': _MySQL, 'postgresql': _PostgreSQL}
+
+
+@contextlib.contextmanager
+def _session_variables(conn, **values):
+    """Set MySQL session variables for a block, then restore them."""
+    names = list(values)
+    saved = conn.execute(sa.text('SELECT %s' % ', '.join(
+        '@@SESSION.%s' % name for name in names))).one()
+    conn.execute(_set_statement(values))
+    try:
+        yield
+    finally:
+        conn.execute(_set_statement(dict(zip(names, saved))))
+
+
+def _set_statement(values):
+    return sa.text('SET %s' % ', '.join(
+        'SESSION %s = %d' % item for item in values.items()))

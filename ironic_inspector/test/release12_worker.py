@@ -1,0 +1,146 @@
+"""Drive ironic-inspector 12.5.0's own code, for the upgrade tests.
+
+Runs under the interpreter of the 12.5.0 virtualenv (see
+:mod:`ironic_inspector.test.release12`), where ``ironic_inspector`` is
+12.5.0's package; nothing of this project is imported::
+
+    python release12_worker.py CONFIG_FILE COMMAND [ARG ...]
+
+Commands (each prints its result as JSON on standard output):
+
+``add-node UUID [--bmc-address A] [--mac M ...] [--option NAME=VALUE]``
+    12.5.0's ``node_cache.add_node`` (attributes rows for the BMC address
+    and MACs), then ``set_option``.
+``node UUID``
+    12.5.0's node lookup: the node's state and times, its attributes and
+    options.
+``save UUID processed|unprocessed FILE``
+    store the JSON document of FILE with the configured store of 12.5.0
+    (``[processing]store_data``: database or swift).
+``get UUID processed|unprocessed``
+    the stored document.
+``delete-node UUID``
+    12.5.0's ``db.delete_node`` (it deletes the node's rows itself).
+``save-loop SECONDS FILE UUID [UUID ...]``
+    save FILE for the nodes in turn for SECONDS; prints
+    ``[[start, seconds], ...]`` (wall-clock start) of every save.
+"""
+
+import argparse
+import json
+import sys
+import time
+
+
+def _configure(config_file):
+    import ironic_inspector.conf  # noqa: F401 (registers the options)
+    from oslo_config import cfg
+    cfg.CONF([], project='ironic-inspector',
+             default_config_files=[config_file])
+
+
+def _store():
+    from ironic_inspector.plugins import introspection_data
+    from oslo_config import cfg
+    stores = {'database': introspection_data.DatabaseStore,
+              'swift': introspection_data.SwiftStore}
+    return stores[cfg.CONF.processing.store_data]()
+
+
+def add_node(args):
+    from ironic_inspector import introspection_state as istate
+    from ironic_inspector import node_cache
+    attributes = {}
+    if args.bmc_address:
+        attributes['bmc_address'] = args.bmc_address
+    if args.mac:
+        attributes['mac'] = args.mac
+    node = node_cache.add_node(args.uuid, istate.States.waiting,
+                               **attributes)
+    for option in args.option:
+        name, value = option.split('=', 1)
+        node.set_option(name, value)
+    return node_info(args.uuid)
+
+
+def node_info(uuid):
+    from ironic_inspector import node_cache
+    node = node_cache.get_node(uuid)
+    return {'uuid': node.uuid, 'state': node.state,
+            'started_at': str(node.started_at or ''),
+            'finished_at': str(node.finished_at or ''),
+            'error': node.error,
+            'attributes': {name: sorted(values)
+                           for name, values in node.attributes.items()},
+            'options': node.options}
+
+
+def save(args):
+    with open(args.file) as document:
+        data = json.load(document)
+    _store().save(args.uuid, data, processed=args.kind == 'processed')
+    return {'saved': args.uuid}
+
+
+def get(args):
+    return _store().get(args.uuid, processed=args.kind == 'processed',
+                        get_json=True)
+
+
+def delete_node(args):
+    from ironic_inspector.db import api as db
+    db.delete_node(args.uuid)
+    return {'deleted': args.uuid}
+
+
+def save_loop(args):
+    with open(args.file) as document:
+        data = json.load(document)
+    store = _store()
+    saves = []
+    end = time.monotonic() + args.seconds
+    while time.monotonic() < end:
+        for uuid in args.uuids:
+            wall, started = time.time(), time.monotonic()
+            store.save(uuid, data, processed=True)
+            saves.append([wall, time.monotonic() - started])
+    return saves
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('config_file')
+    commands = parser.add_subparsers(dest='command', required=True)
+    command = commands.add_parser('add-node')
+    command.add_argument('uuid')
+    command.add_argument('--bmc-address')
+    command.add_argument('--mac', action='append', default=[])
+    command.add_argument('--option', action='append', default=[])
+    command.set_defaults(func=add_node)
+    command = commands.add_parser('node')
+    command.add_argument('uuid')
+    command.set_defaults(func=lambda args: node_info(args.uuid))
+    command = commands.add_parser('save')
+    command.add_argument('uuid')
+    command.add_argument('kind', choices=('processed', 'unprocessed'))
+    command.add_argument('file')
+    command.set_defaults(func=save)
+    command = commands.add_parser('get')
+    command.add_argument('uuid')
+    command.add_argument('kind', choices=('processed', 'unprocessed'))
+    command.set_defaults(func=get)
+    command = commands.add_parser('delete-node')
+    command.add_argument('uuid')
+    command.set_defaults(func=delete_node)
+    command = commands.add_parser('save-loop')
+    command.add_argument('seconds', type=float)
+    command.add_argument('file')
+    command.add_argument('uuids', nargs='+')
+    command.set_defaults(func=save_loop)
+    args = parser.parse_args()
+    _configure(args.config_file)
+    json.dump(args.func(args), sys.stdout)
+
+
+if __name__ == '__main__':
+    main()
