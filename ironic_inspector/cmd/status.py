@@ -9,6 +9,8 @@ from ironic_inspector.common import cli
 from ironic_inspector.common import exception
 from ironic_inspector.common import release_mappings
 from ironic_inspector import conf
+from ironic_inspector.db import adoption
+from ironic_inspector.db import api as db_api
 from ironic_inspector.db import migration
 from ironic_inspector.db import online_migrations
 from ironic_inspector import storage
@@ -32,18 +34,18 @@ class Checks(upgradecheck.UpgradeCommands):
 
     def _check_schema(self):
         try:
-            current, head = migration.version(), migration.head()
+            migration.check_current()
         except _EXPECTED as exc:
             return _failure(exc)
-        if current != head:
-            return Result(Code.FAILURE,
-                          'The database schema is at revision %s, not %s; '
-                          'run "ironic-inspector-dbsync upgrade".'
-                          % (current, head))
         return Result(Code.SUCCESS)
 
     def _check_online_migrations(self):
         pending = []
+        try:
+            migration.check_current()
+        except _EXPECTED:
+            return Result(Code.FAILURE, 'Not counted until the database '
+                                        'schema is current.')
         try:
             for migrate in online_migrations.ONLINE_MIGRATIONS:
                 # A batch of 0 rows counts what needs migrating, and
@@ -56,8 +58,23 @@ class Checks(upgradecheck.UpgradeCommands):
         if pending:
             return Result(Code.FAILURE,
                           'Online data migrations are pending: %s; run '
-                          '"ironic-inspector-dbsync online_data_migrations".'
-                          % ', '.join(pending))
+                          '"ironic-inspector-dbsync online_data_migrations" '
+                          '(again once no ironic-inspector 12.x service '
+                          'writes to the database).' % ', '.join(pending))
+        return Result(Code.SUCCESS)
+
+    def _check_release_12_tables(self):
+        try:
+            with db_api.get_engine().connect() as conn:
+                tables = adoption.release_12_tables(conn)
+        except _EXPECTED as exc:
+            return _failure(exc)
+        if tables:
+            return Result(Code.SUCCESS,
+                          'Tables of ironic-inspector 12.x remain: %s. This '
+                          'release does not use them; they stay until you '
+                          'retire 12.x (README: "Upgrading from '
+                          'ironic-inspector 12.x").' % ', '.join(tables))
         return Result(Code.SUCCESS)
 
     def _check_storage_backend(self):
@@ -87,6 +104,7 @@ class Checks(upgradecheck.UpgradeCommands):
         ('Release pin', _check_release_pin),
         ('Database schema', _check_schema),
         ('Online data migrations', _check_online_migrations),
+        ('ironic-inspector 12.x tables', _check_release_12_tables),
         ('Storage backend', _check_storage_backend),
     )
 

@@ -114,6 +114,8 @@ def upgrade(revision='head', engine=None):
     engine = engine or db_api.get_engine()
     current = version(engine=engine)
     check_revision(current, adoptable=True)
+    with _alembic_errors():
+        _script().get_revisions(revision)   # refuse an unknown target now
     adopted = current == adoption.RELEASE_12_HEAD
     if adopted:
         adoption.adopt(engine)

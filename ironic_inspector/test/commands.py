@@ -38,9 +38,13 @@ class CommandFixture(fixtures.Fixture):
                 for name, value in values.items():
                     config.write('%s = %s\n' % (name, value))
 
+    def use_database(self):
+        """Point this process's db.api at the configured database."""
+        self.useFixture(_DatabaseAt(self.options['database']['connection']))
+
     def create_schema(self):
         """Create the schema and point this process's db.api at it."""
-        self.useFixture(_DatabaseAt(self.options['database']['connection']))
+        self.use_database()
         migration.upgrade('head')
 
     def run(self, module, *args, stdin=None):

@@ -42,6 +42,7 @@ sys.path.insert(0, os.path.join(HERE, os.pardir, os.pardir))
 import bench_storage  # noqa: E402
 from ironic_inspector.common import json_codec  # noqa: E402
 from ironic_inspector.storage import swift as swift_store  # noqa: E402
+from ironic_inspector.test import release12  # noqa: E402
 from ironic_inspector.test import samples  # noqa: E402
 
 IMPLS = ('ours', bench_storage.RELEASE)
@@ -149,8 +150,7 @@ def migrate_command(impl, config_file, workers):
         return [sys.executable, '-m', 'ironic_inspector.cmd.migrate_data',
                 '--config-file', config_file, '--from', 'swift',
                 '--to', 'database', '--workers', str(workers)]
-    return [os.path.join(bench_storage.RELEASE_VENV, 'bin',
-                         'ironic-inspector-migrate-data'),
+    return [release12.command('ironic-inspector-migrate-data'),
             '--config-file', config_file, '--from', 'swift',
             '--to', 'database']
 

@@ -33,14 +33,14 @@ REPO = os.path.join(HERE, os.pardir, os.pardir)
 sys.path.insert(0, REPO)
 
 from ironic_inspector.db import migration  # noqa: E402
+from ironic_inspector.test import release12  # noqa: E402
 from ironic_inspector.test import samples  # noqa: E402
 
 WORKER = os.path.join(HERE, 'storage_worker.py')
 OPERATIONS = ('add node', 'first save', 'replacing save', 'get',
               'delete node')
 IMPLS = ('floor', 'ours', '12.5.0')
-RELEASE = '12.5.0'
-RELEASE_VENV = os.path.join(HERE, '.venv-%s' % RELEASE)
+RELEASE = release12.RELEASE
 SERVERS = {
     'mysql': 'mysql+pymysql://openstack_citest:openstack_citest@127.0.0.1',
     'postgresql': 'postgresql+psycopg2://openstack_citest:openstack_citest'
@@ -50,17 +50,8 @@ SERVERS = {
 
 def release_python():
     """The interpreter of the 12.5.0 virtualenv, made on first use."""
-    python = os.path.join(RELEASE_VENV, 'bin', 'python')
-    if not os.path.exists(python):
-        print('installing ironic-inspector %s into %s' % (RELEASE,
-                                                          RELEASE_VENV),
-              file=sys.stderr)
-        subprocess.run([sys.executable, '-m', 'venv', RELEASE_VENV],
-                       check=True)
-        subprocess.run([python, '-m', 'pip', 'install', '-q',
-                        'ironic-inspector==%s' % RELEASE, 'PyMySQL',
-                        'psycopg2-binary', 'orjson'], check=True)
-    return python
+    release12.install()
+    return release12.command('python')
 
 
 def scratch_database(backend, impl, workdir):
@@ -99,7 +90,7 @@ def create_schema(impl, url, workdir):
         config = os.path.join(workdir, 'release.conf')
         with open(config, 'w') as conf_file:
             conf_file.write('[database]\nconnection = %s\n' % url)
-        dbsync = os.path.join(RELEASE_VENV, 'bin', 'ironic-inspector-dbsync')
+        dbsync = release12.command('ironic-inspector-dbsync')
         subprocess.run([dbsync, '--config-file', config, 'upgrade'],
                        check=True, capture_output=True)
         return
