@@ -8,6 +8,7 @@ project's exceptions.
 """
 
 import functools
+import re
 import threading
 import weakref
 
@@ -351,6 +352,41 @@ def _upsert(dialect_name):
 _HEX_STATEMENT_OVERHEAD = 4096
 
 
+# engine -> whether introspection_data.data is in MySQL's 3-byte utf8,
+# as ironic-inspector 12.x created it (read once per engine).
+_three_byte_columns = weakref.WeakKeyDictionary()
+
+# A character outside Unicode's basic plane, as UTF-8 (4 bytes).
+_ASTRAL_CHARACTER = re.compile(rb'[\xf0-\xf4][\x80-\xbf]{3}')
+
+
+def _json_escape(match):
+    code = ord(match.group().decode()) - 0x10000
+    return b'\\u%04x\\u%04x' % (0xD800 + (code >> 10),
+                                0xDC00 + (code & 0x3FF))
+
+
+def _fit_three_byte_column(conn, document):
+    """``document`` with its 4-byte characters as JSON escapes, where the
+    column cannot hold them.
+
+    ironic-inspector 12.x created its MariaDB tables in ``utf8mb3``;
+    converting an adopted table would copy it. Outside JSON strings a
+    document is ASCII, so a 4-byte character is always in a string, where
+    its ``\\uXXXX\\uXXXX`` surrogate pair escape reads back as the same
+    character.
+    """
+    if conn.engine not in _three_byte_columns:
+        _three_byte_columns[conn.engine] = conn.execute(sa.text(
+            "SELECT CHARACTER_SET_NAME IN ('utf8', 'utf8mb3') "
+            "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
+            "AND TABLE_NAME = 'introspection_data' AND COLUMN_NAME = 'data'"
+        )).scalar() == 1
+    if not _three_byte_columns[conn.engine]:
+        return document
+    return _ASTRAL_CHARACTER.sub(_json_escape, document)
+
+
 def _document_parameter(conn, document):
     """UTF-8 ``document`` in the form its driver sends fastest.
 
@@ -360,6 +396,8 @@ def _document_parameter(conn, document):
     Bytes are sent when that fits in max_allowed_packet, text otherwise
     and to every other driver.
     """
+    if conn.dialect.name == 'mysql':
+        document = _fit_three_byte_column(conn, document)
     if (conn.dialect.driver == 'pymysql' and 2 * len(document)
             + _HEX_STATEMENT_OVERHEAD <= _packet_limit(conn)):
         return document

@@ -222,15 +222,19 @@ class AdoptionTestCase(Release12TestMixin, base.TestCase):
         self.assertRaises(subprocess.CalledProcessError, release12.run,
                           self.release_config, 'node', node_c)
 
-        # 12.5.0 reads what we write.
+        # 12.5.0 reads what we write, characters outside Unicode's basic
+        # plane too (12.x's MariaDB tables are utf8mb3).
         node_d = uuidutils.generate_uuid()
         objects.Node(self.ctx, uuid=node_d, state='finished').create()
-        ours = {True: self.document('d-processed'),
-                False: self.document('d-unprocessed')}
+        ours = {True: self.document('d-processed \U0001F600'),
+                False: dict(self.document('d-unprocessed'),
+                            **{'\U0001F680': ['\U00010348', 'caf\u00e9']})}
         for processed, document in ours.items():
             objects.IntrospectionData(self.ctx, node_uuid=node_d,
                                       processed=processed,
                                       data=document).save()
+            self.assertEqual(document, objects.IntrospectionData.get_by_node(
+                self.ctx, node_d, processed=processed).data)
             self.assertEqual(document, self.release_get(node_d, processed))
         self.assertEqual('finished', release12.run(
             self.release_config, 'node', node_d)['state'])
