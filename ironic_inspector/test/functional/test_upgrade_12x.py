@@ -363,14 +363,18 @@ class Release12RevisionsTestCase(Release12TestMixin, base.TestCase):
     """Every dbsync subcommand on a 12.5.0 database, before adoption."""
 
     def test_subcommands_before_adoption(self):
+        versions = migration._script().versions
+        revisions_before = sorted(os.listdir(versions))
         before = schema_snapshot(self.engine)
         for args in (('stamp', 'head'), ('online_data_migrations',),
-                     ('upgrade', '--revision', 'nosuchrev')):
+                     ('upgrade', '--revision', 'nosuchrev'),
+                     ('revision', '--autogenerate', '-m', 'x')):
             rc, out, err = self.dbsync(*args)
             self.assertEqual(1, rc, err)
             self.assertNotIn('Traceback', err)
             self.assertEqual(1, len(err.strip().splitlines()), err)
         self.assertEqual(before, schema_snapshot(self.engine))
+        self.assertEqual(revisions_before, sorted(os.listdir(versions)))
         rc, out, err = self.dbsync('upgrade')
         self.assertEqual(0, rc, err)
 
