@@ -169,46 +169,47 @@ class _Dialect:
     def finish(self, engine, foreign_keys):
         """Work that needs a transaction of its own, after the first."""
 
-    def _column_sql(self, column):
-        return '%s %s NULL' % (column.name,
-                               column.type.compile(dialect=self.conn.dialect))
+
+class _Server(_Dialect):
+    """A server's statements: ALTER TABLE in place, from templates."""
+
+    ADD_COLUMNS = 'ALTER TABLE {table} {columns}'
+    CASCADE = ('ALTER TABLE {table} DROP CONSTRAINT {old}, ADD CONSTRAINT '
+               '{new} FOREIGN KEY ({column}) REFERENCES nodes (uuid) '
+               'ON DELETE CASCADE')
+
+    def add_columns(self, table, columns):
+        dialect = self.conn.dialect
+        self.conn.execute(sa.text(self.ADD_COLUMNS.format(
+            table=table, columns=', '.join(
+                'ADD COLUMN %s %s NULL' % (column.name,
+                                           column.type.compile(dialect))
+                for column in columns))))
+
+    def cascade_foreign_key(self, table, column, old_name, new_name):
+        self.conn.execute(sa.text(self.CASCADE.format(
+            table=table, column=column, old=old_name, new=new_name)))
 
 
-class _MySQL(_Dialect):
+class _MySQL(_Server):
+
+    ADD_COLUMNS = _Server.ADD_COLUMNS + ', ALGORITHM=INSTANT'
+    CASCADE = (_Server.CASCADE.replace('DROP CONSTRAINT', 'DROP FOREIGN KEY')
+               + ', ALGORITHM=INSTANT')
 
     def ddl_session(self):
         return _session_variables(self.conn, foreign_key_checks=0,
                                   lock_wait_timeout=LOCK_TIMEOUT_SECONDS)
 
-    def add_columns(self, table, columns):
-        self.conn.execute(sa.text('ALTER TABLE %s %s, ALGORITHM=INSTANT' % (
-            table, ', '.join('ADD COLUMN %s' % self._column_sql(column)
-                             for column in columns))))
 
-    def cascade_foreign_key(self, table, column, old_name, new_name):
-        self.conn.execute(sa.text(
-            'ALTER TABLE %s DROP FOREIGN KEY %s, ADD CONSTRAINT %s FOREIGN '
-            'KEY (%s) REFERENCES nodes (uuid) ON DELETE CASCADE, '
-            'ALGORITHM=INSTANT' % (table, old_name, new_name, column)))
+class _PostgreSQL(_Server):
 
-
-class _PostgreSQL(_Dialect):
+    CASCADE = _Server.CASCADE + ' NOT VALID'
 
     def ddl_session(self):
         self.conn.execute(sa.text("SET LOCAL lock_timeout = '%ds'"
                                   % LOCK_TIMEOUT_SECONDS))
         return contextlib.nullcontext()
-
-    def add_columns(self, table, columns):
-        self.conn.execute(sa.text('ALTER TABLE %s %s' % (
-            table, ', '.join('ADD COLUMN %s' % self._column_sql(column)
-                             for column in columns))))
-
-    def cascade_foreign_key(self, table, column, old_name, new_name):
-        self.conn.execute(sa.text(
-            'ALTER TABLE %s DROP CONSTRAINT %s, ADD CONSTRAINT %s FOREIGN '
-            'KEY (%s) REFERENCES nodes (uuid) ON DELETE CASCADE NOT VALID'
-            % (table, old_name, new_name, column)))
 
     def finish(self, engine, foreign_keys):
         # NOTE: VALIDATE CONSTRAINT scans the table under a SHARE UPDATE
