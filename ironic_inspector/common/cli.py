@@ -60,12 +60,16 @@ def describe_error(exc, database_url=None):
     """One line saying what went wrong, without secrets."""
     if isinstance(exc, DATABASE_ERRORS):
         where = ' %s' % safe_url(database_url) if database_url else ''
+        reason = db_api.driver_reason(exc)
+        if db_api.is_lock_timeout(exc):
+            return ('gave up waiting for a lock held by another transaction '
+                    'in the database%s: %s; run the command again'
+                    % (where, reason))
         verb = ('cannot connect to'
                 if isinstance(exc, (db_exc.DBConnectionError,
                                     sqlalchemy.exc.OperationalError))
                 else 'error from')
-        return '%s the database%s: %s' % (verb, where,
-                                          db_api.driver_reason(exc))
+        return '%s the database%s: %s' % (verb, where, reason)
     return str(exc)
 
 

@@ -21,21 +21,21 @@ one by one. No table is copied on a server:
 * PostgreSQL: the columns are catalogue changes; the new foreign keys are
   added ``NOT VALID`` and validated in a second transaction, whose lock
   lets reads and writes through.
-* Both wait at most :data:`LOCK_TIMEOUT_SECONDS` for their brief table
-  locks, so that a long transaction of another service makes the command
-  fail (run it again) instead of stalling every query queued behind it.
+* Both wait at most :data:`ddl.LOCK_TIMEOUT_SECONDS` for their brief
+  table locks, so that a long transaction of another service makes the
+  command fail (run it again) instead of stalling every query queued
+  behind it.
 
 SQLite cannot change a foreign key in place: there, the three tables
 holding one are copied, in one transaction.
 """
-
-import contextlib
 
 from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext
 import sqlalchemy as sa
 
 from ironic_inspector.common import exception
+from ironic_inspector.db import ddl
 
 # The newest revision of ironic-inspector 12.x (12.5.0's head).
 RELEASE_12_HEAD = 'b55109d5063a'
@@ -68,8 +68,6 @@ _NODE_CHILDREN = (
     ('options', 'uuid', 'options_uuid_fkey'),
 )
 
-LOCK_TIMEOUT_SECONDS = 10
-
 
 def adopt(engine):
     """Expand a 12.5.0 database into this project's first revision.
@@ -83,7 +81,9 @@ def adopt(engine):
         inspector = sa.inspect(conn)
         _check_release_12_schema(inspector)
         dialect = _DIALECTS.get(conn.dialect.name, _Dialect)(conn)
-        with dialect.ddl_session():
+        # NOTE: with foreign_key_checks off, MariaDB replaces a foreign key
+        # in place; the keys replaced were enforced until then.
+        with ddl.bounded_lock_waits(conn, foreign_key_checks=0):
             present = {c['name'] for c in inspector.get_columns('nodes')}
             missing = [column.copy() for column in _NODE_COLUMNS
                        if column.name not in present]
@@ -144,9 +144,6 @@ class _Dialect:
     def __init__(self, conn):
         self.conn = conn
 
-    def ddl_session(self):
-        return contextlib.nullcontext()
-
     def add_columns(self, table, columns):
         # NOTE: SQLite adds a nullable column without copying the table.
         operations = Operations(MigrationContext.configure(self.conn))
@@ -197,19 +194,10 @@ class _MySQL(_Server):
     CASCADE = (_Server.CASCADE.replace('DROP CONSTRAINT', 'DROP FOREIGN KEY')
                + ', ALGORITHM=INSTANT')
 
-    def ddl_session(self):
-        return _session_variables(self.conn, foreign_key_checks=0,
-                                  lock_wait_timeout=LOCK_TIMEOUT_SECONDS)
-
 
 class _PostgreSQL(_Server):
 
     CASCADE = _Server.CASCADE + ' NOT VALID'
-
-    def ddl_session(self):
-        self.conn.execute(sa.text("SET LOCAL lock_timeout = '%ds'"
-                                  % LOCK_TIMEOUT_SECONDS))
-        return contextlib.nullcontext()
 
     def finish(self, engine, foreign_keys):
         # NOTE: VALIDATE CONSTRAINT scans the table under a SHARE UPDATE
@@ -222,21 +210,3 @@ class _PostgreSQL(_Server):
 
 
 _DIALECTS = {'mysql': _MySQL, 'postgresql': _PostgreSQL}
-
-
-@contextlib.contextmanager
-def _session_variables(conn, **values):
-    """Set MySQL session variables for a block, then restore them."""
-    names = list(values)
-    saved = conn.execute(sa.text('SELECT %s' % ', '.join(
-        '@@SESSION.%s' % name for name in names))).one()
-    conn.execute(_set_statement(values))
-    try:
-        yield
-    finally:
-        conn.execute(_set_statement(dict(zip(names, saved))))
-
-
-def _set_statement(values):
-    return sa.text('SET %s' % ', '.join(
-        'SESSION %s = %d' % item for item in values.items()))

@@ -140,8 +140,9 @@ _LOCK_TIMEOUTS = ('database is locked', 'Lock wait timeout exceeded',
                   'canceling statement due to lock timeout')
 
 
-def _is_lock_timeout(exc):
-    return (isinstance(exc, db_exc.DBError)
+def is_lock_timeout(exc):
+    """Whether a database error is a lock wait that timed out."""
+    return (isinstance(exc, (db_exc.DBError, sa.exc.SQLAlchemyError))
             and any(text in driver_reason(exc) for text in _LOCK_TIMEOUTS))
 
 
@@ -157,7 +158,7 @@ def _db_call(func):
     retried = oslo_db_api.wrap_db_retry(
         max_retries=5, retry_interval=0.1, inc_retry_interval=True,
         retry_on_deadlock=True, retry_on_disconnect=True,
-        exception_checker=_is_lock_timeout)(func)
+        exception_checker=is_lock_timeout)(func)
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):

@@ -2,12 +2,14 @@
 
 A caller may pass a connection in ``config.attributes['connection']``
 (the migration tests do, for their temporary databases); otherwise the
-engine comes from ``[database]connection`` through enginefacade.
+engine comes from ``[database]connection`` through enginefacade. Every
+statement waits a bounded time for its table locks (see ``db/ddl.py``).
 """
 
 from alembic import context
 
 from ironic_inspector.db import api as db_api
+from ironic_inspector.db import ddl
 from ironic_inspector.db import models
 
 
@@ -16,7 +18,7 @@ def run_migrations(connection):
                       target_metadata=models.Base.metadata,
                       render_as_batch=True,
                       compare_type=True)
-    with context.begin_transaction():
+    with context.begin_transaction(), ddl.bounded_lock_waits(connection):
         context.run_migrations()
 
 

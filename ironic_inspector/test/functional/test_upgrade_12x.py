@@ -197,6 +197,28 @@ class AdoptionTestCase(Release12TestMixin, base.TestCase):
         self.assertIn('Tables of ironic-inspector 12.x remain: attributes, '
                       'options, rules', ' '.join(out.replace('|', '').split()))
 
+    def test_long_transaction_makes_upgrade_fail_then_again_finishes(self):
+        if self.engine.dialect.name == 'sqlite':
+            self.skipTest('SQLite runs one writer at a time: no lock to wait '
+                          'for while 12.x runs')
+        # Another service reads introspection_data in a long transaction;
+        # its lock holds off the key swap, which gives up instead of
+        # stalling everyone queued behind it.
+        with self.engine.connect() as other:
+            other.begin()
+            other.execute(sa.text('SELECT COUNT(*) FROM introspection_data'))
+            rc, out, err = self.dbsync('upgrade')
+            other.rollback()
+        self.assertOneLineError(rc, err, 'gave up waiting for a lock',
+                                'run the command again')
+        with self.engine.connect() as conn:
+            self.assertEqual(adoption.RELEASE_12_HEAD,
+                             migration.version(conn))
+        rc, out, err = self.dbsync('upgrade')
+        self.assertEqual(0, rc, err)
+        self.assertIn('Adopted', out)
+        self.assertEqual(ADOPTED_LEFTOVERS, schema_differences(self.engine))
+
     def test_both_releases_work_on_the_adopted_database(self):
         rc, _, err = self.dbsync('upgrade')
         self.assertEqual(0, rc, err)
