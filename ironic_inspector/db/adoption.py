@@ -115,9 +115,8 @@ def _check_release_12_schema(inspector):
         raise exception.SchemaRevisionError(
             revision=RELEASE_12_HEAD,
             what="ironic-inspector 12.5.0's head",
-            advice='but it lacks the nodes or introspection_data table of '
-                   'that release, so it cannot be adopted; check '
-                   '[database]connection.')
+            advice='its nodes or introspection_data table is missing, so '
+                   'it cannot be adopted; check [database]connection.')
 
 
 def _foreign_key_to_nodes(inspector, table, column):
