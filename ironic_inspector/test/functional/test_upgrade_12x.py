@@ -72,7 +72,18 @@ def schema_snapshot(engine):
             for table in inspector.get_table_names()}
 
 
-class Release12TestMixin(test_fixtures.OpportunisticDBTestMixin):
+class OneLineErrorMixin:
+
+    def assertOneLineError(self, rc, err, *fragments):
+        self.assertEqual(1, rc, err)
+        self.assertNotIn('Traceback', err)
+        self.assertEqual(1, len(err.strip().splitlines()), err)
+        for fragment in fragments:
+            self.assertIn(fragment, err)
+
+
+class Release12TestMixin(OneLineErrorMixin,
+                         test_fixtures.OpportunisticDBTestMixin):
     """A database 12.5.0 made, and the configuration of both releases."""
 
     FIXTURE = db_fixtures.EmptySQLiteFixture
@@ -124,13 +135,6 @@ class Release12TestMixin(test_fixtures.OpportunisticDBTestMixin):
     def release_get(self, node, processed, config=None):
         return release12.run(config or self.release_config, 'get', node,
                              'processed' if processed else 'unprocessed')
-
-    def assertOneLineError(self, rc, err, *fragments):
-        self.assertEqual(1, rc, err)
-        self.assertNotIn('Traceback', err)
-        self.assertEqual(1, len(err.strip().splitlines()), err)
-        for fragment in fragments:
-            self.assertIn(fragment, err)
 
 
 class _ServerMixin:
@@ -392,9 +396,7 @@ class Release12RevisionsTestCase(Release12TestMixin, base.TestCase):
                      ('upgrade', '--revision', 'nosuchrev'),
                      ('revision', '--autogenerate', '-m', 'x')):
             rc, out, err = self.dbsync(*args)
-            self.assertEqual(1, rc, err)
-            self.assertNotIn('Traceback', err)
-            self.assertEqual(1, len(err.strip().splitlines()), err)
+            self.assertOneLineError(rc, err)
         self.assertEqual(before, schema_snapshot(self.engine))
         self.assertEqual(revisions_before, sorted(os.listdir(versions)))
         rc, out, err = self.dbsync('upgrade')
@@ -411,7 +413,8 @@ class PostgresqlRelease12RevisionsTestCase(_ServerMixin,
     FIXTURE = db_fixtures.EmptyPostgresqlFixture
 
 
-class ForeignDatabaseTestCase(test_fixtures.OpportunisticDBTestMixin,
+class ForeignDatabaseTestCase(OneLineErrorMixin,
+                              test_fixtures.OpportunisticDBTestMixin,
                               base.TestCase):
     """Another project's database: every subcommand refuses, one line."""
 
@@ -444,16 +447,23 @@ class ForeignDatabaseTestCase(test_fixtures.OpportunisticDBTestMixin,
                      ('online_data_migrations',),
                      ('revision', '--autogenerate', '-m', 'x')):
             rc, out, err = self.command.run('dbsync', *args)
-            self.assertEqual(1, rc, '%s: %s' % (args, err))
-            self.assertNotIn('Traceback', err)
-            self.assertEqual(1, len(err.strip().splitlines()), err)
-            if args[0] != 'revision':
-                self.assertIn(self.FOREIGN, err)
+            self.assertOneLineError(
+                rc, err, *([] if args[0] == 'revision' else [self.FOREIGN]))
         self.assertEqual(before, schema_snapshot(self.engine))
         self.assertEqual(revisions_before, sorted(os.listdir(versions)))
         rc, out, _ = self.command.run('status', 'upgrade', 'check')
         self.assertEqual(2, rc)
         self.assertIn(self.FOREIGN, out)
+
+    def test_release_12_revision_without_its_tables(self):
+        with self.engine.begin() as conn:
+            conn.execute(sa.text('UPDATE alembic_version SET version_num = '
+                                 ':v'), {'v': adoption.RELEASE_12_HEAD})
+        before = schema_snapshot(self.engine)
+        rc, out, err = self.command.run('dbsync', 'upgrade')
+        self.assertOneLineError(rc, err, adoption.RELEASE_12_HEAD,
+                                'introspection_data table is missing')
+        self.assertEqual(before, schema_snapshot(self.engine))
 
     def test_stamp_unknown_revision_on_our_database(self):
         with self.engine.begin() as conn:
@@ -462,9 +472,7 @@ class ForeignDatabaseTestCase(test_fixtures.OpportunisticDBTestMixin,
         for args in (('stamp', 'nosuchrev'),
                      ('upgrade', '--revision', 'nosuchrev')):
             rc, out, err = self.command.run('dbsync', *args)
-            self.assertEqual(1, rc, err)
-            self.assertEqual(1, len(err.strip().splitlines()), err)
-            self.assertIn('nosuchrev', err)
+            self.assertOneLineError(rc, err, 'nosuchrev')
         with self.engine.connect() as conn:
             self.assertEqual(migration.head(), migration.version(conn))
 
