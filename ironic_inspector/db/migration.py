@@ -20,8 +20,8 @@ from ironic_inspector.db import api as db_api
 
 SCRIPT_LOCATION = 'ironic_inspector.db:migrations'
 
-RELEASE_12_ADVICE = ("'ironic-inspector-dbsync upgrade' adopts it, while "
-                     "12.5.0 keeps running.")
+RELEASE_12_ADVICE = ("'ironic-inspector-dbsync upgrade' adopts it in "
+                     "place.")
 
 
 def _config(connection=None):
