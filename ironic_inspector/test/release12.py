@@ -60,15 +60,23 @@ def write_config(path, database_url, store='database', swift=None):
     return path
 
 
-def run(config_file, *args):
-    """Run the 12.5.0 worker; returns what it printed, decoded.
+def run_all(config_file, *commands):
+    """Run commands of the 12.5.0 worker in one process, in order.
 
-    :raises: subprocess.CalledProcessError when it fails.
+    :param commands: each a list of the command's words.
+    :returns: their results, decoded.
+    :raises: subprocess.CalledProcessError when one fails.
     """
     result = subprocess.run(
-        [command('python'), WORKER, config_file] + list(args),
+        [command('python'), WORKER, config_file],
+        input=json.dumps([list(words) for words in commands]),
         capture_output=True, text=True, timeout=600, check=True)
     return json.loads(result.stdout)
+
+
+def run(config_file, *words):
+    """Run one command of the 12.5.0 worker; returns its result."""
+    return run_all(config_file, words)[0]
 
 
 def dbsync(config_file, *args):

@@ -4,9 +4,14 @@ Runs under the interpreter of the 12.5.0 virtualenv (see
 :mod:`ironic_inspector.test.release12`), where ``ironic_inspector`` is
 12.5.0's package; nothing of this project is imported::
 
-    python release12_worker.py CONFIG_FILE COMMAND [ARG ...]
+    python release12_worker.py CONFIG_FILE < COMMANDS
 
-Commands (each prints its result as JSON on standard output):
+COMMANDS is a JSON list of commands, each a list of its words; they run
+in order in this one process (importing 12.5.0 takes seconds), and the
+list of their results is printed as JSON. The first command that raises
+ends the process with its traceback and a non-zero exit code.
+
+Commands and their results:
 
 ``add-node UUID [--bmc-address A] [--mac M ...] [--option NAME=VALUE]``
     12.5.0's ``node_cache.add_node`` (attributes rows for the BMC address
@@ -107,9 +112,8 @@ def save_loop(args):
     return saves
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument('config_file')
+def _parser():
+    parser = argparse.ArgumentParser(prog='release12_worker.py COMMANDS')
     commands = parser.add_subparsers(dest='command', required=True)
     command = commands.add_parser('add-node')
     command.add_argument('uuid')
@@ -137,9 +141,15 @@ def main():
     command.add_argument('file')
     command.add_argument('uuids', nargs='+')
     command.set_defaults(func=save_loop)
-    args = parser.parse_args()
-    _configure(args.config_file)
-    json.dump(args.func(args), sys.stdout)
+    return parser
+
+
+def main():
+    config_file = sys.argv[1]
+    parser = _parser()
+    commands = [parser.parse_args(words) for words in json.load(sys.stdin)]
+    _configure(config_file)
+    json.dump([args.func(args) for args in commands], sys.stdout)
 
 
 if __name__ == '__main__':

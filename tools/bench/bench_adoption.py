@@ -144,9 +144,11 @@ def start_saver(config_file, seconds, node_uuids, workdir):
     stdout = open(os.path.join(workdir, 'saver.out'), 'w+')
     stderr = open(os.path.join(workdir, 'saver.err'), 'w+')
     process = subprocess.Popen(
-        [release12.command('python'), release12.WORKER, config_file,
-         'save-loop', str(seconds), samples.path('60k')] + node_uuids,
-        stdout=stdout, stderr=stderr)
+        [release12.command('python'), release12.WORKER, config_file],
+        stdin=subprocess.PIPE, stdout=stdout, stderr=stderr, text=True)
+    process.stdin.write(json.dumps(
+        [['save-loop', str(seconds), samples.path('60k')] + node_uuids]))
+    process.stdin.close()
     return process, stdout, stderr
 
 
@@ -206,7 +208,7 @@ def finish_saver(process, stdout, stderr, timeout):
     if process.returncode:
         raise SaverFailed('exit code %s: %s' % (process.returncode,
                                                 exception_line(errors)))
-    return json.loads(output)
+    return json.loads(output)[0]
 
 
 def our_dbsync(config_file, *args):

@@ -127,14 +127,17 @@ class Release12TestMixin(OneLineErrorMixin,
             out.write(orjson.dumps(document))
         return path
 
-    def release_save(self, node, processed, document, config=None):
-        release12.run(config or self.release_config, 'save', node,
-                      'processed' if processed else 'unprocessed',
-                      self.document_file(document))
+    def release(self, *commands, config=None):
+        """Run commands of 12.5.0 in one process; returns their results.
+        """
+        return release12.run_all(config or self.release_config, *commands)
 
-    def release_get(self, node, processed, config=None):
-        return release12.run(config or self.release_config, 'get', node,
-                             'processed' if processed else 'unprocessed')
+    def save_command(self, node, processed, document):
+        return ['save', node, _kind(processed), self.document_file(document)]
+
+
+def _kind(processed):
+    return 'processed' if processed else 'unprocessed'
 
 
 class _ServerMixin:
@@ -152,17 +155,17 @@ class AdoptionTestCase(Release12TestMixin, base.TestCase):
         objects.register_all()
         self.node_a, self.node_b = sorted(uuidutils.generate_uuid()
                                           for _ in range(2))
-        release12.run(self.release_config, 'add-node', self.node_a,
-                      '--bmc-address', '192.0.2.1',
-                      '--mac', '52:54:00:12:34:56', '--option', 'foo=bar')
-        release12.run(self.release_config, 'add-node', self.node_b)
         self.documents = {
             (self.node_a, True): self.document('a-processed'),
             (self.node_a, False): self.document('a-unprocessed'),
             (self.node_b, True): self.document('b-processed'),
         }
-        for (node, processed), document in self.documents.items():
-            self.release_save(node, processed, document)
+        self.release(
+            ['add-node', self.node_a, '--bmc-address', '192.0.2.1',
+             '--mac', '52:54:00:12:34:56', '--option', 'foo=bar'],
+            ['add-node', self.node_b],
+            *[self.save_command(node, processed, document)
+              for (node, processed), document in self.documents.items()])
 
     def test_upgrade_adopts_in_place_and_again_changes_nothing(self):
         rc, out, err = self.dbsync('version')
@@ -236,17 +239,15 @@ class AdoptionTestCase(Release12TestMixin, base.TestCase):
 
         # 12.5.0 keeps adding, storing, reading and removing nodes.
         node_c = uuidutils.generate_uuid()
-        info = release12.run(self.release_config, 'add-node', node_c,
-                             '--mac', '52:54:00:ab:cd:ef')
-        self.assertEqual('waiting', info['state'])
         document = self.document('c')
-        self.release_save(node_c, True, document)
-        self.assertEqual(document, self.release_get(node_c, True))
-        self.assertEqual({'mac': ['52:54:00:ab:cd:ef']}, release12.run(
-            self.release_config, 'node', node_c)['attributes'])
-        release12.run(self.release_config, 'delete-node', node_c)
-        self.assertRaises(subprocess.CalledProcessError, release12.run,
-                          self.release_config, 'node', node_c)
+        added, _, stored, found = self.release(
+            ['add-node', node_c, '--mac', '52:54:00:ab:cd:ef'],
+            self.save_command(node_c, True, document),
+            ['get', node_c, 'processed'], ['node', node_c])
+        self.assertEqual('waiting', added['state'])
+        self.assertEqual(document, stored)
+        self.assertEqual({'mac': ['52:54:00:ab:cd:ef']}, found['attributes'])
+        self.assertReleaseLacksNode(node_c, ['delete-node', node_c])
 
         # 12.5.0 reads what we write, characters outside Unicode's basic
         # plane too (12.x's MariaDB tables are utf8mb3).
@@ -261,9 +262,11 @@ class AdoptionTestCase(Release12TestMixin, base.TestCase):
                                       data=document).save()
             self.assertEqual(document, objects.IntrospectionData.get_by_node(
                 self.ctx, node_d, processed=processed).data)
-            self.assertEqual(document, self.release_get(node_d, processed))
-        self.assertEqual('finished', release12.run(
-            self.release_config, 'node', node_d)['state'])
+        processed, unprocessed, found = self.release(
+            ['get', node_d, 'processed'], ['get', node_d, 'unprocessed'],
+            ['node', node_d])
+        self.assertEqual([ours[True], ours[False]], [processed, unprocessed])
+        self.assertEqual('finished', found['state'])
 
         # Our Node.destroy removes a 12.5.0 node with all its rows.
         objects.Node.get_by_uuid(self.ctx, self.node_a).destroy()
@@ -277,13 +280,17 @@ class AdoptionTestCase(Release12TestMixin, base.TestCase):
                 self.assertEqual(0, conn.execute(sa.text(
                     'SELECT COUNT(*) FROM %s WHERE %s = :node'
                     % (table, column)), {'node': self.node_a}).scalar())
-        self.assertRaises(subprocess.CalledProcessError, release12.run,
-                          self.release_config, 'node', self.node_a)
 
-        # 12.5.0 removes one of ours.
-        release12.run(self.release_config, 'delete-node', node_d)
+        # 12.5.0 no longer finds it, and removes one of ours.
+        self.assertReleaseLacksNode(self.node_a, ['delete-node', node_d])
         self.assertRaises(exception.NodeNotFound, objects.Node.get_by_uuid,
                           self.ctx, node_d)
+
+    def assertReleaseLacksNode(self, node, *before):
+        """12.5.0's node lookup fails for ``node``, after ``before``."""
+        error = self.assertRaises(subprocess.CalledProcessError,
+                                  self.release, *before, ['node', node])
+        self.assertIn('Could not find node %s' % node, error.stderr)
 
     def test_online_migrations_one_statement_per_batch(self):
         rc, _, err = self.dbsync('upgrade')
@@ -309,7 +316,8 @@ class AdoptionTestCase(Release12TestMixin, base.TestCase):
             self.assertIsNotNone(row['created_at'])
 
         # A 12.5.0 service still running writes rows without a version.
-        self.release_save(self.node_b, False, self.document('b-unprocessed'))
+        self.release(self.save_command(self.node_b, False,
+                                       self.document('b-unprocessed')))
         self.assertEqual((1, 1), migrate(None, 10))
 
     def test_migrate_data_from_the_swift_12_5_0_wrote(self):
@@ -322,12 +330,13 @@ class AdoptionTestCase(Release12TestMixin, base.TestCase):
         swift_config = release12.write_config(
             os.path.join(self.tempdir, 'release12-swift.conf'), self.url,
             store='swift', swift=(storage_url, token, swift.container))
-        in_swift = {}
-        for node in (self.node_a, self.node_b):
-            for processed in (True, False):
-                document = self.document('swift-%s-%s' % (node, processed))
-                self.release_save(node, processed, document, swift_config)
-                in_swift[node, processed] = document
+        in_swift = {(node, processed): self.document('swift-%s-%s'
+                                                     % (node, processed))
+                    for node in (self.node_a, self.node_b)
+                    for processed in (True, False)}
+        self.release(*[self.save_command(node, processed, document)
+                       for (node, processed), document in in_swift.items()],
+                     config=swift_config)
         self.command.options['swift'] = {
             'auth_version': '1', 'v1_auth_url': swift.auth_url,
             'v1_user': swift.user, 'v1_key': swift.key,
@@ -345,8 +354,10 @@ class AdoptionTestCase(Release12TestMixin, base.TestCase):
         for (node, processed), document in in_swift.items():
             self.assertEqual(document, objects.IntrospectionData.get_by_node(
                 ctx, node, processed=processed).data)
-            # ... and 12.5.0 reads them from the database too.
-            self.assertEqual(document, self.release_get(node, processed))
+        # ... and 12.5.0 reads them from the database too.
+        self.assertEqual(list(in_swift.values()), self.release(
+            *[['get', node, _kind(processed)]
+              for node, processed in in_swift]))
         self.assertEqual(4, len(swift.object_names()))
 
 
