@@ -153,8 +153,11 @@ def stamp(revision, engine=None):
 def revision(message=None, autogenerate=False):
     """Write a new revision file into the source tree.
 
-    :raises: MigrationError
+    :raises: SchemaRevisionError (autogenerate compares the database with
+        the models), MigrationError
     """
+    if autogenerate:
+        check_revision(version())
     with _alembic_errors():
         alembic_command.revision(_config(), message=message,
                                  autogenerate=autogenerate)
