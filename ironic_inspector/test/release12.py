@@ -74,11 +74,6 @@ def run_all(config_file, *commands):
     return json.loads(result.stdout)
 
 
-def run(config_file, *words):
-    """Run one command of the 12.5.0 worker; returns its result."""
-    return run_all(config_file, words)[0]
-
-
 def dbsync(config_file, *args):
     """Run 12.5.0's ironic-inspector-dbsync; returns (rc, stdout, stderr).
     """
