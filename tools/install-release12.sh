@@ -13,7 +13,9 @@ RELEASE=12.5.0
 VENV=${IRONIC_INSPECTOR_RELEASE12_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/ironic-inspector/venv-$RELEASE}
 
 installed() {
-    "$VENV/bin/python" -c "
+    # NOTE: -I keeps the working directory off sys.path: a checkout of this
+    # project has metadata of its own under the same distribution name.
+    "$VENV/bin/python" -I -c "
 import importlib.metadata as m, sys
 sys.exit(m.version('ironic-inspector') != '$RELEASE')" 2>/dev/null
 }
