@@ -72,7 +72,13 @@ def schema_snapshot(engine):
             for table in inspector.get_table_names()}
 
 
-class OneLineErrorMixin:
+class _CommandTestMixin(test_fixtures.OpportunisticDBTestMixin):
+    """The database the commands run on, and how they must fail."""
+
+    def server_database_url(self):
+        """The fixture's database; None for a SQLite file of the command's.
+        """
+        return None
 
     def assertOneLineError(self, rc, err, *fragments):
         self.assertEqual(1, rc, err)
@@ -82,8 +88,7 @@ class OneLineErrorMixin:
             self.assertIn(fragment, err)
 
 
-class Release12TestMixin(OneLineErrorMixin,
-                         test_fixtures.OpportunisticDBTestMixin):
+class Release12TestMixin(_CommandTestMixin):
     """A database 12.5.0 made, and the configuration of both releases."""
 
     FIXTURE = db_fixtures.EmptySQLiteFixture
@@ -108,11 +113,6 @@ class Release12TestMixin(OneLineErrorMixin,
         self.assertEqual(0, rc, err)
         self.engine = sa.create_engine(self.url)
         self.addCleanup(self.engine.dispose)
-
-    def server_database_url(self):
-        """The fixture's database; None for a SQLite file of the command's.
-        """
-        return None
 
     def dbsync(self, *args):
         return self.command.run('dbsync', *args)
@@ -424,9 +424,7 @@ class PostgresqlRelease12RevisionsTestCase(_ServerMixin,
     FIXTURE = db_fixtures.EmptyPostgresqlFixture
 
 
-class ForeignDatabaseTestCase(OneLineErrorMixin,
-                              test_fixtures.OpportunisticDBTestMixin,
-                              base.TestCase):
+class ForeignDatabaseTestCase(_CommandTestMixin, base.TestCase):
     """Another project's database: every subcommand refuses, one line."""
 
     FIXTURE = db_fixtures.EmptySQLiteFixture
@@ -434,12 +432,8 @@ class ForeignDatabaseTestCase(OneLineErrorMixin,
 
     def setUp(self):
         super().setUp()
-        url = None
-        if self.FIXTURE is not db_fixtures.EmptySQLiteFixture:
-            url = self._get_default_provisioned_db().engine.url \
-                .render_as_string(hide_password=False)
         self.command = self.useFixture(commands.CommandFixture(
-            {'database': {'connection': url}}))
+            {'database': {'connection': self.server_database_url()}}))
         self.engine = sa.create_engine(
             self.command.options['database']['connection'])
         self.addCleanup(self.engine.dispose)
@@ -487,9 +481,10 @@ class ForeignDatabaseTestCase(OneLineErrorMixin,
             self.assertEqual(migration.head(), migration.version(conn))
 
 
-class MySQLForeignDatabaseTestCase(ForeignDatabaseTestCase):
+class MySQLForeignDatabaseTestCase(_ServerMixin, ForeignDatabaseTestCase):
     FIXTURE = db_fixtures.EmptyMySQLFixture
 
 
-class PostgresqlForeignDatabaseTestCase(ForeignDatabaseTestCase):
+class PostgresqlForeignDatabaseTestCase(_ServerMixin,
+                                        ForeignDatabaseTestCase):
     FIXTURE = db_fixtures.EmptyPostgresqlFixture
