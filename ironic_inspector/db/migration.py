@@ -129,15 +129,11 @@ def check_current(engine=None):
     :raises: SchemaRevisionError
     """
     current = version(engine=engine)
-    check_revision(current, adoptable=True)
+    check_revision(current)
     if current != head():
-        if current == adoption.RELEASE_12_HEAD:
-            advice = RELEASE_12_ADVICE + ' Run that first.'
-        else:
-            advice = "run 'ironic-inspector-dbsync upgrade' first."
         raise exception.SchemaRevisionError(
-            revision=current, advice=advice,
-            what="not this release's newest (%s)" % head())
+            revision=current, what="not this release's newest (%s)" % head(),
+            advice="run 'ironic-inspector-dbsync upgrade' first.")
 
 
 def stamp(revision, engine=None):
