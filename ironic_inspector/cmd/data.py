@@ -30,6 +30,7 @@ def kind(processed):
 
 
 def do_show():
+    objects.register_all()
     record = objects.IntrospectionData.get_by_node(
         context.get_admin_context(), CONF.command.node,
         processed=not CONF.command.unprocessed)
@@ -64,6 +65,7 @@ def _cached_node(ctx):
 
     :raises: InvalidUUID, NodeNotFound
     """
+    objects.register_all()
     return objects.Node.get_by_uuid(ctx, CONF.command.node)
 
 
@@ -163,7 +165,6 @@ def main(argv=None):
     CONF.register_cli_opt(_COMMAND_OPT)
     cli.prepare(CONF)
     cli.load_config(PROG, argv)
-    objects.register_all()
     return cli.run(PROG, CONF.command.func,
                    database_url=CONF.database.connection)
 
