@@ -107,23 +107,12 @@ def do_purge():
         raise exception.InspectorException('--older-than must not be '
                                            'negative')
     cutoff = timeutils.utcnow() - datetime.timedelta(days=days)
-    backend = storage.get_backend()
-    purged = undated = 0
-    # NOTE: the listing is consumed before deleting, so that a backend
-    # that pages through its listing does not skip entries.
-    old = []
-    for info in backend.list():
-        if info.updated_at is None:
-            undated += 1
-        elif info.updated_at < cutoff:
-            old.append((info.node_uuid, info.processed))
-    for node_uuid, processed in old:
-        backend.delete(node_uuid, processed=processed)
-        purged += 1
+    result = storage.get_backend().purge(cutoff)
     print('Purged %d documents last written before %s.'
-          % (purged, cutoff.isoformat(sep=' ', timespec='seconds')))
-    if undated:
-        print('%d documents have no timestamp and were kept.' % undated)
+          % (result.deleted, cutoff.isoformat(sep=' ', timespec='seconds')))
+    if result.undated:
+        print('%d documents have no timestamp and were kept.'
+              % result.undated)
 
 
 def add_command_parsers(subparsers):

@@ -470,6 +470,43 @@ def document_keys(node_uuids):
         return {(row.uuid, row.processed) for row in rows}
 
 
+def limited(statement, condition, limit, dialect_name):
+    """``statement`` (an UPDATE or DELETE of ``introspection_data`` or
+    ``nodes``) restricted to at most ``limit`` rows matching ``condition``,
+    still one statement.
+    """
+    if dialect_name == 'mysql':
+        # NOTE: MySQL refuses a LIMIT in an IN subquery, and a subquery on
+        # the table being changed; it has UPDATE/DELETE ... LIMIT instead.
+        return statement.where(condition).with_dialect_options(
+            mysql_limit=limit)
+    keys = list(statement.table.primary_key.columns)
+    return statement.where(sa.tuple_(*keys).in_(
+        sa.select(*keys).where(condition).limit(limit)))
+
+
+@_db_call
+def delete_introspection_data_before(before, limit):
+    """Delete at most ``limit`` documents last written before ``before``.
+
+    One statement in a transaction of its own.
+
+    :returns: how many documents were deleted.
+    """
+    with writer_connection() as conn:
+        return conn.execute(limited(_DATA.delete(),
+                                    _DATA.c.updated_at < before, limit,
+                                    conn.dialect.name)).rowcount
+
+
+@_db_call
+def count_undated_introspection_data():
+    """How many documents have no ``updated_at`` (12.x wrote none)."""
+    with _reader() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(_DATA)
+                            .where(_DATA.c.updated_at.is_(None))).scalar()
+
+
 @_db_call
 def list_introspection_data():
     """Every stored document's key and timestamps (not the documents)."""

@@ -22,18 +22,6 @@ def _is_older(version, target):
             < versionutils.convert_version_to_tuple(target))
 
 
-def _limited_update(dialect_name, table, condition, limit):
-    """An UPDATE of at most ``limit`` rows of ``table`` that match."""
-    if dialect_name == 'mysql':
-        # NOTE: MySQL refuses a LIMIT in an IN subquery, and a subquery on
-        # the table being updated; it has UPDATE ... LIMIT instead.
-        return (table.update().where(condition)
-                .with_dialect_options(mysql_limit=limit))
-    keys = list(table.primary_key.columns)
-    return table.update().where(sa.tuple_(*keys).in_(
-        sa.select(*keys).where(condition).limit(limit)))
-
-
 def _stamp_versions(table, object_name, release, max_count):
     """Stamp rows of ``table`` with the version of ``object_name``.
 
@@ -53,8 +41,8 @@ def _stamp_versions(table, object_name, release, max_count):
         condition = sa.or_(version.is_(None),
                            version.in_([value for value in older if value]))
         now = timeutils.utcnow()
-        update = _limited_update(conn.dialect.name, table, condition,
-                                 max_count).values(
+        update = db_api.limited(table.update(), condition, max_count,
+                                conn.dialect.name).values(
             version=target,
             created_at=sa.func.coalesce(table.c.created_at, now),
             updated_at=sa.func.coalesce(table.c.updated_at, now))

@@ -37,6 +37,14 @@ DocumentInfo = collections.namedtuple(
     'DocumentInfo', ['node_uuid', 'processed', 'created_at', 'updated_at'])
 DocumentInfo.__doc__ = 'What a listing says of one stored document.'
 
+PurgeResult = collections.namedtuple('PurgeResult', ['deleted', 'undated'])
+PurgeResult.__doc__ = """What :meth:`StorageBackend.purge` did: how many
+documents it deleted, and how many it kept for want of a timestamp."""
+
+# Documents a purge deletes at a time (in one statement or request where
+# the backend can).
+PURGE_BATCH = 1000
+
 
 def check_node_uuid(node_uuid):
     """The UUID in its canonical form (lower case, with hyphens).
@@ -87,6 +95,9 @@ class StorageBackend(metaclass=abc.ABCMeta):
     #: by itself (in the same transaction).
     deleted_with_node = False
 
+    #: Whether the backend keeps what it is given (``none`` does not).
+    keeps_data = True
+
     def __init__(self, conf):
         self.max_data_size = conf.processing.max_data_size
 
@@ -134,13 +145,46 @@ class StorageBackend(metaclass=abc.ABCMeta):
 
         Deleting what is not there is not an error.
 
+        :returns: how many documents were deleted, or None where the
+            backend cannot tell.
         :raises: InvalidUUID, StorageBackendError
         """
         node_uuid = check_node_uuid(node_uuid)
-        self._delete(node_uuid, None if processed is None else bool(processed))
+        return self._delete(node_uuid,
+                            None if processed is None else bool(processed))
+
+    def purge(self, before):
+        """Delete every document last written before ``before``.
+
+        Documents are deleted in batches of PURGE_BATCH as the listing
+        goes (see :meth:`_delete_many`), so memory stays flat however many
+        there are. Documents without a timestamp are kept.
+
+        :param before: a naive UTC datetime.
+        :returns: a PurgeResult.
+        :raises: StorageBackendError; NotImplementedError where the backend
+            cannot list.
+        """
+        deleted = undated = 0
+        old = []
+        for info in self.list():
+            if info.updated_at is None:
+                undated += 1
+            elif info.updated_at < before:
+                old.append((info.node_uuid, info.processed))
+                if len(old) == PURGE_BATCH:
+                    deleted += self._delete_many(old)
+                    old = []
+        if old:
+            deleted += self._delete_many(old)
+        return PurgeResult(deleted, undated)
 
     def list(self):
         """Yield a DocumentInfo for every stored document.
+
+        The listing goes on correctly while the documents it has yielded
+        are deleted (a backend that pages through its listing pages by key,
+        not by offset).
 
         :raises: StorageBackendError; NotImplementedError where the backend
             cannot list.
@@ -192,5 +236,23 @@ class StorageBackend(metaclass=abc.ABCMeta):
     def _delete(self, node_uuid, processed):
         """Delete one document, or both when ``processed`` is None.
 
+        :returns: how many documents were deleted, or None where the
+            backend cannot tell.
         :raises: StorageBackendError
         """
+
+    def _delete_many(self, keys):
+        """Delete the documents named by ``(node_uuid, processed)`` pairs.
+
+        A backend that can delete several documents in one request
+        overrides this; here, one :meth:`_delete` each.
+
+        :returns: how many documents were deleted (all of them, where the
+            backend cannot tell).
+        :raises: StorageBackendError
+        """
+        deleted = 0
+        for node_uuid, processed in keys:
+            count = self._delete(node_uuid, processed)
+            deleted += 1 if count is None else count
+        return deleted

@@ -53,9 +53,25 @@ class DatabaseStore(base.StorageBackend):
 
     def _delete(self, node_uuid, processed):
         try:
-            db_api.delete_introspection_data(node_uuid, processed)
+            return db_api.delete_introspection_data(node_uuid, processed)
         except exception.DatabaseError as exc:
             raise self.error(node_uuid, 'delete', exc)
+
+    def purge(self, before):
+        """One DELETE per batch of PURGE_BATCH documents, each in a
+        transaction of its own, so that no lock is held for long."""
+        deleted = 0
+        try:
+            while True:
+                count = db_api.delete_introspection_data_before(
+                    before, base.PURGE_BATCH)
+                deleted += count
+                if count < base.PURGE_BATCH:
+                    break
+            undated = db_api.count_undated_introspection_data()
+        except exception.DatabaseError as exc:
+            raise self.error(None, 'purge', exc)
+        return base.PurgeResult(deleted, undated)
 
     def list(self):
         try:

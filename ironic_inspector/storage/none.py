@@ -11,6 +11,8 @@ LOG = logging.getLogger(__name__)
 class NoStore(base.StorageBackend):
     """Keeps nothing; reads say that storage is disabled."""
 
+    keeps_data = False
+
     def _read(self, node_uuid, processed):
         raise exception.IntrospectionDataStoreDisabled()
 
@@ -19,7 +21,10 @@ class NoStore(base.StorageBackend):
                   'storage backend is "none"', node_uuid)
 
     def _delete(self, node_uuid, processed):
-        pass
+        return 0
+
+    def purge(self, before):
+        return base.PurgeResult(deleted=0, undated=0)
 
     def list(self):
         return iter(())

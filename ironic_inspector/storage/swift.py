@@ -6,9 +6,11 @@ processed document and ``inspector_data-<uuid>-UNPROCESSED`` for the one
 the ramdisk sent, in the container ``[swift]container``.
 """
 
+from concurrent import futures
 import datetime
 import http.client
 import threading
+import urllib.parse
 
 from keystoneauth1 import exceptions as ks_exc
 from keystoneauth1 import loading as ks_loading
@@ -18,12 +20,16 @@ from swiftclient import exceptions as swift_exc
 import urllib3.exceptions
 
 from ironic_inspector.common import exception
+from ironic_inspector.common import json_codec
 from ironic_inspector.conf import swift as swift_conf
 from ironic_inspector.storage import base
 
 OBJECT_PREFIX = 'inspector_data-'
 UNPROCESSED_SUFFIX = '-UNPROCESSED'
 VERSION_HEADER = 'X-Object-Meta-Inspector-Version'
+
+# DELETE requests in flight at once where the cluster has no bulk delete.
+CONCURRENT_DELETES = 8
 
 # Errors of the client and its transport that mean Swift failed us. A
 # connection lost while a body is read surfaces from urllib3 or http.client
@@ -89,6 +95,10 @@ class SwiftStore(base.StorageBackend):
                          if s]
         self._local = threading.local()
         self._container_ready = False
+        # Objects one bulk-delete request may name (0: no bulk delete),
+        # from the cluster's /info on first use.
+        self._bulk_delete_limit = None
+        self._delete_pool = None
 
     @staticmethod
     def _connection_args_from(conf, options):
@@ -182,13 +192,79 @@ class SwiftStore(base.StorageBackend):
 
     def _delete(self, node_uuid, processed):
         kinds = (True, False) if processed is None else (processed,)
-        for kind in kinds:
+        return self._delete_objects(
+            [object_name(node_uuid, kind) for kind in kinds], node_uuid)
+
+    def _delete_many(self, keys):
+        return self._delete_objects([object_name(*key) for key in keys])
+
+    def _delete_objects(self, names, node_uuid=None):
+        """Delete objects of the container; how many there were.
+
+        One bulk-delete request per batch where the cluster offers it (its
+        ``/info`` has ``bulk_delete``), a few concurrent DELETEs otherwise.
+        """
+        limit = self._bulk_limit(node_uuid)
+        if limit:
+            return sum(self._bulk_delete(names[i:i + limit], node_uuid)
+                       for i in range(0, len(names), limit))
+        if len(names) == 1:
+            return self._delete_object(names[0], node_uuid)
+        if self._delete_pool is None:
+            self._delete_pool = futures.ThreadPoolExecutor(
+                CONCURRENT_DELETES, thread_name_prefix='swift-delete')
+        return sum(self._delete_pool.map(
+            lambda name: self._delete_object(name, node_uuid), names))
+
+    def _bulk_limit(self, node_uuid):
+        if self._bulk_delete_limit is None:
             try:
-                self._connection().delete_object(
-                    self.container, object_name(node_uuid, kind))
+                info = self._connection().get_capabilities()
             except _SWIFT_ERRORS as exc:
-                if not _is_missing(exc):
+                if getattr(exc, 'http_status', None) is None:
                     raise self.error(node_uuid, 'delete', self._reason(exc))
+                # NOTE: a cluster may hide its /info; then it has no
+                # capability we can count on.
+                info = {}
+            self._bulk_delete_limit = int(info.get('bulk_delete', {}).get(
+                'max_deletes_per_request', 0))
+        return self._bulk_delete_limit
+
+    def _delete_object(self, name, node_uuid):
+        try:
+            self._connection().delete_object(self.container, name)
+        except _SWIFT_ERRORS as exc:
+            if _is_missing(exc):
+                return 0
+            raise self.error(node_uuid, 'delete', self._reason(exc))
+        return 1
+
+    def _bulk_delete(self, names, node_uuid):
+        """Delete up to the cluster's limit of objects in one request.
+
+        :returns: how many of them there were.
+        """
+        body = b''.join(
+            urllib.parse.quote('/%s/%s' % (self.container, name)).encode()
+            + b'\n' for name in names)
+        try:
+            _, result = self._connection().post_account(
+                headers={'Accept': 'application/json',
+                         'Content-Type': 'text/plain'},
+                query_string='bulk-delete', data=body)
+        except _SWIFT_ERRORS as exc:
+            raise self.error(node_uuid, 'delete', self._reason(exc))
+        # NOTE: the answer is 200 whatever became of each object; the body
+        # says. A missing container counts as nothing found.
+        result = json_codec.loads(result)
+        errors = [error for error in result.get('Errors') or ()
+                  if not error[1].startswith('404')]
+        if errors or not result.get('Response Status', '').startswith(
+                ('200', '404')):
+            raise self.error(node_uuid, 'delete', 'bulk delete: %s %s' % (
+                result.get('Response Status'),
+                '; '.join('%s: %s' % tuple(error) for error in errors[:3])))
+        return result.get('Number Deleted', 0)
 
     def list(self):
         marker = ''

@@ -6,6 +6,10 @@ and ``make_node(uuid)`` (adds the node wherever the backend needs it).
 Every backend, on every server, runs these same tests.
 """
 
+import datetime
+
+import fixtures
+from oslo_utils import timeutils
 from oslo_utils import uuidutils
 
 from ironic_inspector.common import exception
@@ -161,3 +165,41 @@ class StorageContractTests:
         exc = self._assert_rejected(exception.InvalidIntrospectionData,
                                     {'a': 'x' * 2048})
         self.assertIn('max_data_size', str(exc))
+
+    def test_delete_says_how_many(self):
+        self.backend.save(self.uuid, {'p': 1}, processed=True)
+        self.backend.save(self.uuid, {'u': 1}, processed=False)
+        self.assertIn(self.backend.delete(self.uuid, processed=False),
+                      (1, None))
+        self.assertIn(self.backend.delete(self.uuid), (1, None))
+        self.assertIn(self.backend.delete(self.uuid), (0, None))
+
+    def _save_for_nodes(self, count):
+        uuids = [self.uuid] + [uuidutils.generate_uuid()
+                               for _ in range(count - 1)]
+        for uuid in uuids[1:]:
+            self.make_node(uuid)
+        for uuid in uuids:
+            self.backend.save(uuid, {'p': uuid}, processed=True)
+            self.backend.save(uuid, {'u': uuid}, processed=False)
+        return uuids
+
+    def test_purge_in_batches(self):
+        # Batches of 2 documents: 7 nodes, 14 documents, a part batch.
+        self.useFixture(fixtures.MonkeyPatch(
+            'ironic_inspector.storage.base.PURGE_BATCH', 2))
+        uuids = self._save_for_nodes(7)
+        now = timeutils.utcnow()
+        try:
+            kept = self.backend.purge(now - datetime.timedelta(days=1))
+        except NotImplementedError:
+            self.skipTest('the backend cannot list its documents')
+        self.assertEqual((0, 0), kept)
+        self.assertEqual({'u': uuids[3]},
+                         self.backend.get(uuids[3], processed=False))
+        purged = self.backend.purge(now + datetime.timedelta(minutes=5))
+        self.assertEqual((14, 0), purged)
+        self.assertEqual([], list(self.backend.list()))
+        for uuid in uuids:
+            self.assertRaises(exception.IntrospectionDataNotFound,
+                              self.backend.get, uuid, processed=False)

@@ -110,7 +110,7 @@ swift_dir = $ETC
 log_name = proxy-server
 
 [pipeline:main]
-pipeline = catch_errors proxy-logging cache tempauth proxy-logging proxy-server
+pipeline = catch_errors proxy-logging cache bulk tempauth proxy-logging proxy-server
 
 [app:proxy-server]
 use = egg:swift#proxy
@@ -120,6 +120,9 @@ account_autocreate = true
 [filter:tempauth]
 use = egg:swift#tempauth
 user_test_tester = testing .admin
+
+[filter:bulk]
+use = egg:swift#bulk
 
 [filter:cache]
 use = egg:swift#memcache

@@ -129,3 +129,21 @@ class SwiftStoreTestCase(SwiftTestCase):
             self.assertIn(self.uuid, str(exc))
             self.assertIn('swift', str(exc))
             self.assertNotIn(self.swift.key, str(exc))
+
+
+class SwiftStoreWithoutBulkDeleteTestCase(SwiftStoreContractTestCase):
+    """The same contract where the cluster offers no bulk delete: deletes
+    go as concurrent DELETE requests."""
+
+    def make_backend(self):
+        backend = super().make_backend()
+        # NOTE: what the backend learns from a cluster whose /info has no
+        # bulk_delete (the test cluster has it).
+        backend._bulk_delete_limit = 0
+        return backend
+
+
+class SwiftBulkDeleteTestCase(SwiftTestCase):
+
+    def test_the_test_cluster_offers_bulk_delete(self):
+        self.assertGreater(self.make_backend()._bulk_limit(None), 1)
