@@ -41,7 +41,8 @@ def do_revision():
 def _run_migrations(max_count):
     """Run every online migration up to ``max_count`` rows in all.
 
-    Each migration runs in batches of at most DEFAULT_BATCH rows; one
+    Each migration counts its rows once, then changes them in batches of
+    at most DEFAULT_BATCH rows, one statement and transaction each; one
     left without rows to change still counts what it would change.
 
     :returns: a list of ``(name, found, done)``.
@@ -49,16 +50,18 @@ def _run_migrations(max_count):
     release = CONF.pin_release_version
     results = []
     for migrate in online_migrations.ONLINE_MIGRATIONS:
-        found = done = 0
+        found = done = None
         while True:
             batch = (DEFAULT_BATCH if max_count is None
-                     else min(DEFAULT_BATCH, max_count - done))
-            batch_found, batch_done = migrate(release, batch)
-            found = max(found, done + batch_found)
-            done += batch_done
-            if batch_done in (0, batch_found) or done == max_count:
+                     else min(DEFAULT_BATCH, max_count - (done or 0)))
+            counted, changed = migrate(release, batch, count=found is None)
+            if found is None:
+                found, done = counted, 0
+            done += changed
+            if changed < batch or done >= found or not batch:
                 break
-        results.append((migrate.__name__, found, done))
+        # NOTE: rows written while the batches ran are counted too.
+        results.append((migrate.__name__, max(found, done), done))
         if max_count is not None:
             max_count -= done
     return results
@@ -71,11 +74,14 @@ def do_online_data_migrations():
               % PROG, file=sys.stderr)
         return cli.EXIT_USAGE
     migration.check_current()
+    if max_count is None:
+        print('Running batches of %d until migrations have been completed.'
+              % DEFAULT_BATCH)
     results = _run_migrations(max_count)
+    # NOTE: the table ironic's online_data_migrations prints.
     table = prettytable.PrettyTable(['Migration', 'Total Needed',
                                      'Completed'])
-    table.align = 'l'
-    for name, found, done in results:
+    for name, found, done in sorted(results):
         table.add_row([name, found, done])
     print(table)
     remaining = sum(found - done for _, found, done in results)

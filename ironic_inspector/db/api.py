@@ -471,15 +471,29 @@ def document_keys(node_uuids):
 
 
 def limited(statement, condition, limit, dialect_name):
-    """``statement`` (an UPDATE or DELETE of ``introspection_data`` or
-    ``nodes``) restricted to at most ``limit`` rows matching ``condition``,
-    still one statement.
+    """``statement`` (an UPDATE or DELETE of one table) restricted to at
+    most ``limit`` rows matching ``condition``, still one statement.
+
+    The rows are picked by their physical address where the database has
+    one, so that the statement reads only the rows it changes.
     """
     if dialect_name == 'mysql':
         # NOTE: MySQL refuses a LIMIT in an IN subquery, and a subquery on
         # the table being changed; it has UPDATE/DELETE ... LIMIT instead.
         return statement.where(condition).with_dialect_options(
             mysql_limit=limit)
+    if dialect_name == 'postgresql':
+        # NOTE: "ctid = ANY(ARRAY(...))" is a TID scan; "IN (SELECT ...)"
+        # would join against a scan of the whole table, for every batch.
+        ctid = sa.literal_column('ctid')
+        return statement.where(ctid == sa.any_(sa.func.array(
+            sa.select(ctid).select_from(statement.table).where(condition)
+            .limit(limit).scalar_subquery())))
+    if dialect_name == 'sqlite':
+        rowid = sa.literal_column('rowid')
+        return statement.where(rowid.in_(
+            sa.select(rowid).select_from(statement.table).where(condition)
+            .limit(limit)))
     keys = list(statement.table.primary_key.columns)
     return statement.where(sa.tuple_(*keys).in_(
         sa.select(*keys).where(condition).limit(limit)))

@@ -2,9 +2,10 @@
 online_data_migrations`` while the services are up.
 
 Each migration takes the release the rows must be brought to (``None``
-for the latest) and the largest number of rows to change, and returns
-``(found, done)``: how many rows needed it and how many it changed. A call
-is one short transaction that changes its rows with one statement.
+for the latest), the largest number of rows to change and whether to
+count, and returns ``(found, done)``: how many rows needed it (None when
+not counted) and how many it changed. A call is one short transaction
+that changes its rows with one statement.
 """
 
 from oslo_utils import timeutils
@@ -16,30 +17,46 @@ from ironic_inspector.db import api as db_api
 from ironic_inspector.db import models
 
 
-def _is_older(version, target):
-    return (version is None
-            or versionutils.convert_version_to_tuple(version)
-            < versionutils.convert_version_to_tuple(target))
+def _older_versions(object_name, target):
+    """Every version of ``object_name`` a release wrote before ``target``.
+
+    Only releases of the mapping write versions, so these are all the
+    versions a row can be in, besides the target and none at all.
+    """
+    target = versionutils.convert_version_to_tuple(target)
+    return sorted({
+        release['objects'][object_name]
+        for release in release_mappings.RELEASE_MAPPING.values()
+        if object_name in release['objects']
+        and versionutils.convert_version_to_tuple(
+            release['objects'][object_name]) < target})
 
 
-def _stamp_versions(table, object_name, release, max_count):
+def _stamp_versions(table, object_name, release, max_count, count=True):
     """Stamp rows of ``table`` with the version of ``object_name``.
 
     Rows written before the version column existed (by ironic-inspector
     12.x, for one), or in an older version, get the target version;
     missing timestamps are set to the time of the migration.
+
+    :param count: whether to count the rows that need it (one scan of
+        the table); a caller running batches counts once.
+    :returns: ``(found, done)``; ``found`` is None when not counted.
     """
     target = release_mappings.get_object_version(object_name, release)
     version = table.c.version
+    condition = sa.or_(version.is_(None),
+                       version.in_(_older_versions(object_name, target)))
+    found = None
     with db_api.writer_connection() as conn:
-        counts = conn.execute(sa.select(version, sa.func.count())
-                              .group_by(version)).all()
-        older = [value for value, _ in counts if _is_older(value, target)]
-        found = sum(count for value, count in counts if value in older)
-        if not found or not max_count:
+        if count:
+            found = conn.execute(sa.select(sa.func.count())
+                                 .select_from(table)
+                                 .where(condition)).scalar()
+            if not found:
+                return found, 0
+        if not max_count:
             return found, 0
-        condition = sa.or_(version.is_(None),
-                           version.in_([value for value in older if value]))
         now = timeutils.utcnow()
         update = db_api.limited(table.update(), condition, max_count,
                                 conn.dialect.name).values(
@@ -49,15 +66,16 @@ def _stamp_versions(table, object_name, release, max_count):
         return found, conn.execute(update).rowcount
 
 
-def node_versions(release, max_count):
+def node_versions(release, max_count, count=True):
     """Stamp nodes of the node cache with the Node version."""
-    return _stamp_versions(models.Node.__table__, 'Node', release, max_count)
+    return _stamp_versions(models.Node.__table__, 'Node', release, max_count,
+                           count)
 
 
-def introspection_data_versions(release, max_count):
+def introspection_data_versions(release, max_count, count=True):
     """Stamp introspection data rows with the IntrospectionData version."""
     return _stamp_versions(models.IntrospectionData.__table__,
-                           'IntrospectionData', release, max_count)
+                           'IntrospectionData', release, max_count, count)
 
 
 # Run in this order; append new migrations at the end.

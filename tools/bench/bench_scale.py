@@ -1,0 +1,296 @@
+"""Operator tools at fleet scale, each beside its floor, in one run.
+
+For each database and size, the benchmark fills a fresh database with
+that many small documents (half as many nodes, a processed and an
+unprocessed document each, written 30 days ago by a release that stamped
+no object version) with multi-row INSERTs, then times, each in a process
+of its own, wall time and peak RSS of:
+
+``list``
+    ``ironic-inspector-data list`` (its default table) against a streamed
+    ``SELECT`` of the same columns;
+``online_data_migrations``
+    ``ironic-inspector-dbsync online_data_migrations`` against one
+    ``UPDATE`` per table;
+``purge``
+    ``ironic-inspector-data purge --older-than 0`` against one ``DELETE``.
+
+On Swift (10,000 documents by default): ``list`` against the bare
+container listing, ``purge`` against the listing and one bulk-delete
+request, and ``migrate-data --from database --to swift`` against bare
+PUTs from as many threads. The floors are in ``scale_floor.py``.
+
+    python tools/bench/bench_scale.py [--sizes 10000 100000] \\
+        [--backends sqlite mysql postgresql swift] [--swift-size 10000] \\
+        [--operations list purge online_data_migrations migrate_data] \\
+        [--json FILE]
+
+MariaDB and PostgreSQL are the openstack_citest ones of
+tools/test-setup.sh; Swift comes from the variables
+tools/swift/start-swift.sh writes. To time another checkout's commands
+(before/after), put it first on PYTHONPATH.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+
+import sqlalchemy as sa
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, os.pardir, os.pardir))
+
+import bench_storage  # noqa: E402
+from ironic_inspector.db import migration  # noqa: E402
+
+FLOOR = os.path.join(HERE, 'scale_floor.py')
+OPERATIONS = ('list', 'online_data_migrations', 'purge', 'migrate_data')
+DATABASE_OPERATIONS = OPERATIONS[:3]
+SWIFT_OPERATIONS = ('list', 'purge', 'migrate_data')
+# Rows per INSERT statement of the fill.
+FILL_CHUNK = 5000
+AGE = datetime.timedelta(days=30)
+
+
+def document(node_uuid, processed):
+    return '{"cpus": 8, "memory_mb": 16384, "local_gb": 930, ' \
+           '"hostname": "%s", "processed": %s}' % (
+               node_uuid, 'true' if processed else 'false')
+
+
+def fill(engine, count):
+    """``count`` documents of ``count // 2`` nodes, unversioned, old."""
+    written = datetime.datetime.utcnow() - AGE
+    nodes = [str(uuid.UUID(int=i + 1)) for i in range(count // 2)]
+    with engine.begin() as conn:
+        for start in range(0, len(nodes), FILL_CHUNK):
+            chunk = nodes[start:start + FILL_CHUNK]
+            conn.execute(sa.text(
+                "INSERT INTO nodes (uuid, state, created_at, updated_at) "
+                "VALUES (:uuid, 'finished', :at, :at)"),
+                [{'uuid': u, 'at': written} for u in chunk])
+    refill_documents(engine, nodes, written)
+    return nodes
+
+
+def refill_documents(engine, nodes, written=None):
+    written = written or datetime.datetime.utcnow() - AGE
+    table = sa.table('introspection_data', sa.column('uuid'),
+                     sa.column('processed'), sa.column('data'),
+                     sa.column('created_at'), sa.column('updated_at'))
+    with engine.begin() as conn:
+        conn.execute(sa.text('DELETE FROM introspection_data'))
+        for start in range(0, len(nodes), FILL_CHUNK // 2):
+            conn.execute(table.insert().values([
+                {'uuid': u, 'processed': p, 'data': document(u, p),
+                 'created_at': written, 'updated_at': written}
+                for u in nodes[start:start + FILL_CHUNK // 2]
+                for p in (True, False)]))
+
+
+def unversion(engine):
+    """Make every row wait for the online data migrations again."""
+    with engine.begin() as conn:
+        for table in ('nodes', 'introspection_data'):
+            conn.execute(sa.text('UPDATE %s SET version = NULL' % table))
+    vacuum(engine)
+
+
+def vacuum(engine):
+    if engine.dialect.name == 'postgresql':
+        with engine.connect().execution_options(
+                isolation_level='AUTOCOMMIT') as conn:
+            conn.execute(sa.text('VACUUM ANALYZE'))
+
+
+def count_rows(engine, where='1 = 1'):
+    with engine.connect() as conn:
+        return conn.execute(sa.text(
+            'SELECT COUNT(*) FROM introspection_data WHERE %s'
+            % where)).scalar()
+
+
+# Runs a command and prints, last on standard error, the peak RSS (KiB)
+# of its process: measured from a small interpreter, since a child forked
+# from this one would start with this one's peak.
+_MEASURE = ('import resource, subprocess, sys; '
+            'code = subprocess.run(sys.argv[1:]).returncode; '
+            'print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, '
+            'file=sys.stderr); sys.exit(code)')
+
+
+def measure(command):
+    """Run ``command``; (wall seconds, peak RSS MiB) of its process."""
+    started = time.monotonic()
+    run = subprocess.run([sys.executable, '-c', _MEASURE] + command,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                         text=True)
+    elapsed = time.monotonic() - started
+    if run.returncode:
+        sys.exit('%s failed (%d):\n%s' % (' '.join(command), run.returncode,
+                                          run.stderr))
+    return elapsed, int(run.stderr.split()[-1]) / 1024
+
+
+def command(config_file, module, *args):
+    return [sys.executable, '-m', 'ironic_inspector.cmd.%s' % module,
+            '--config-file', config_file] + list(args)
+
+
+def floor(*args):
+    return [sys.executable, FLOOR] + [str(arg) for arg in args]
+
+
+def result(backend, size, operation, floor_run, ours_run):
+    return {'backend': backend, 'documents': size, 'operation': operation,
+            'floor_s': round(floor_run[0], 3),
+            'floor_rss_mib': round(floor_run[1], 1),
+            'ours_s': round(ours_run[0], 3),
+            'ours_rss_mib': round(ours_run[1], 1),
+            'ratio': round(ours_run[0] / floor_run[0], 2)}
+
+
+def bench_database(backend, size, operations, workdir):
+    url = bench_storage.scratch_database(backend, 'scale_%d' % os.getpid(),
+                                         workdir)
+    config_file = os.path.join(workdir, '%s.conf' % backend)
+    with open(config_file, 'w') as config:
+        config.write('[database]\nconnection = %s\n' % url)
+    engine = sa.create_engine(url)
+    results = []
+    try:
+        migration.upgrade('head', engine=engine)
+        print('%s: filling %d documents...' % (backend, size),
+              file=sys.stderr)
+        nodes = fill(engine, size)
+        vacuum(engine)
+        if 'list' in operations:
+            results.append(result(
+                backend, size, 'list', measure(floor('list', url)),
+                measure(command(config_file, 'data', 'list'))))
+        if 'online_data_migrations' in operations:
+            now = datetime.datetime.utcnow().isoformat(sep=' ')
+            floor_run = measure(floor('online_data_migrations', url, now))
+            unversion(engine)
+            ours_run = measure(command(config_file, 'dbsync',
+                                       'online_data_migrations'))
+            assert count_rows(engine, 'version IS NULL') == 0
+            results.append(result(backend, size, 'online_data_migrations',
+                                  floor_run, ours_run))
+        if 'purge' in operations:
+            cutoff = datetime.datetime.utcnow().isoformat(sep=' ')
+            floor_run = measure(floor('purge', url, cutoff))
+            assert count_rows(engine) == 0
+            refill_documents(engine, nodes)
+            vacuum(engine)
+            ours_run = measure(command(config_file, 'data', 'purge',
+                                       '--older-than', '0'))
+            assert count_rows(engine) == 0
+            results.append(result(backend, size, 'purge', floor_run,
+                                  ours_run))
+    finally:
+        engine.dispose()
+        bench_storage.drop_database(backend, url)
+    return results
+
+
+def bench_swift(size, operations, workdir):
+    container = 'bench-scale-%s' % uuid.uuid4()
+    url = bench_storage.scratch_database('sqlite', 'scale_swift', workdir)
+    config_file = os.path.join(workdir, 'swift.conf')
+    with open(config_file, 'w') as config:
+        config.write(
+            '[database]\nconnection = %s\n[processing]\nstorage_backend = '
+            'swift\n[swift]\ncontainer = %s\nauth_version = 1\n'
+            'v1_auth_url = %s\nv1_user = %s\nv1_key = %s\n'
+            % (url, container, os.environ['SWIFT_TEST_AUTH_URL'],
+               os.environ['SWIFT_TEST_USER'], os.environ['SWIFT_TEST_KEY']))
+    engine = sa.create_engine(url)
+    migration.upgrade('head', engine=engine)
+    print('swift: filling %d documents...' % size, file=sys.stderr)
+    fill(engine, size)
+    engine.dispose()
+    results = []
+    # The bare PUTs fill the container for list and the bare purge
+    # empties it; migrate-data fills it again for our purge.
+    put_run = measure(floor('swift-put', container, url))
+    if 'list' in operations:
+        results.append(result('swift', size, 'list',
+                              measure(floor('swift-list', container)),
+                              measure(command(config_file, 'data', 'list'))))
+    purge_floor = measure(floor('swift-purge', container))
+    migrate_run = measure(command(config_file, 'migrate_data', '--from',
+                                  'database', '--to', 'swift'))
+    if 'migrate_data' in operations:
+        results.append(result('swift', size, 'migrate_data', put_run,
+                              migrate_run))
+    purge_run = measure(command(config_file, 'data', 'purge',
+                                '--older-than', '0'))
+    if 'purge' in operations:
+        results.append(result('swift', size, 'purge', purge_floor,
+                              purge_run))
+    return results
+
+
+def print_table(results):
+    print('%-10s %9s %-23s %17s %17s %7s'
+          % ('backend', 'documents', 'operation', 'floor s / MiB',
+             'ours s / MiB', 'ratio'))
+    for r in results:
+        print('%-10s %9d %-23s %9.2f / %5.0f %9.2f / %5.0f %7.2f'
+              % (r['backend'], r['documents'], r['operation'], r['floor_s'],
+                 r['floor_rss_mib'], r['ours_s'], r['ours_rss_mib'],
+                 r['ratio']))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--sizes', type=int, nargs='+',
+                        default=[10000, 100000])
+    parser.add_argument('--swift-size', type=int, default=10000)
+    parser.add_argument('--backends', nargs='+',
+                        default=['sqlite', 'mysql', 'postgresql', 'swift'],
+                        choices=['sqlite', 'mysql', 'postgresql', 'swift'])
+    parser.add_argument('--operations', nargs='+', default=OPERATIONS,
+                        choices=OPERATIONS)
+    parser.add_argument('--json', help='also write the results here')
+    args = parser.parse_args()
+    results = []
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory() as workdir:
+        # NOTE: the commands run with ``python -m``, which looks in the
+        # working directory first.
+        os.chdir(workdir)
+        for backend in args.backends:
+            if backend == 'swift':
+                if 'SWIFT_TEST_AUTH_URL' not in os.environ:
+                    print('swift: skipped, start it with tools/swift/'
+                          'start-swift.sh and source its env file',
+                          file=sys.stderr)
+                    continue
+                results += bench_swift(args.swift_size, args.operations,
+                                       workdir)
+                continue
+            if not bench_storage.available(backend):
+                print('%s: skipped, the server does not answer' % backend,
+                      file=sys.stderr)
+                continue
+            for size in args.sizes:
+                results += bench_database(
+                    backend, size, [op for op in args.operations
+                                    if op in DATABASE_OPERATIONS], workdir)
+    print_table(results)
+    print('(%.0f s in all)' % (time.monotonic() - started))
+    if args.json:
+        with open(args.json, 'w') as output:
+            json.dump(results, output, indent=2)
+
+
+if __name__ == '__main__':
+    main()

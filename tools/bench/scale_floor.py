@@ -1,0 +1,169 @@
+"""The floor of one operator task: the least any implementation must do.
+
+Run by bench_scale.py in a process of its own, as the commands it is
+compared with are, so that wall time and peak RSS include an
+interpreter's start:
+
+    python scale_floor.py list|purge|online_data_migrations URL [CUTOFF]
+    python scale_floor.py swift-list|swift-purge|swift-put CONTAINER [URL]
+
+Databases: the bare DB-API driver (sqlite3, PyMySQL, psycopg2) runs the
+one set-based statement (a streamed SELECT for ``list``, one DELETE, one
+UPDATE per table) in one transaction. Swift: swiftclient's bare requests,
+the container listing paged as the commands page it, one bulk-delete
+request per 10,000 objects, PUTs from as many threads as migrate-data's
+default --workers.
+"""
+
+import concurrent.futures
+import os
+import sys
+import threading
+import urllib.parse
+
+# Rows fetched per round trip by the streamed SELECT.
+FETCH = 1000
+# migrate-data's default --workers.
+THREADS = 4
+# The most objects Swift's bulk middleware deletes per request (its
+# default max_deletes_per_request).
+BULK = 10000
+
+
+def connect(url):
+    """A DB-API connection to a SQLAlchemy-style URL."""
+    parsed = urllib.parse.urlsplit(url)
+    scheme = parsed.scheme.split('+')[0]
+    if scheme == 'sqlite':
+        import sqlite3
+        return sqlite3.connect(parsed.path[1:]), '?'
+    kwargs = {'host': parsed.hostname, 'user': parsed.username,
+              'password': parsed.password,
+              'database': parsed.path.lstrip('/')}
+    if scheme == 'mysql':
+        import pymysql
+        return pymysql.connect(charset='utf8mb4', **kwargs), '%s'
+    import psycopg2
+    return psycopg2.connect(**kwargs), '%s'
+
+
+def list_documents(url):
+    conn, _ = connect(url)
+    # NOTE: a server-side cursor where the driver has one, so that the
+    # floor's memory is flat too.
+    if 'postgresql' in url:
+        cursor = conn.cursor(name='listing')
+    elif 'mysql' in url:
+        import pymysql.cursors
+        cursor = conn.cursor(pymysql.cursors.SSCursor)
+    else:
+        cursor = conn.cursor()
+    cursor.execute('SELECT uuid, processed, created_at, updated_at '
+                   'FROM introspection_data ORDER BY uuid, processed')
+    out = sys.stdout
+    while True:
+        rows = cursor.fetchmany(FETCH)
+        if not rows:
+            break
+        for row in rows:
+            out.write('%s %s %s %s\n' % row)
+    conn.close()
+
+
+def purge(url, cutoff):
+    conn, param = connect(url)
+    cursor = conn.cursor()
+    cursor.execute('DELETE FROM introspection_data WHERE updated_at < %s'
+                   % param, (cutoff,))
+    conn.commit()
+    print(cursor.rowcount)
+
+
+def online_data_migrations(url, now):
+    conn, param = connect(url)
+    cursor = conn.cursor()
+    for table, version in (('nodes', '1.0'), ('introspection_data', '1.1')):
+        cursor.execute(
+            'UPDATE %s SET version = %s, created_at = COALESCE(created_at, '
+            '%s), updated_at = COALESCE(updated_at, %s) WHERE version IS NULL'
+            % (table, param, param, param), (version, now, now))
+    conn.commit()
+
+
+def swift_connection():
+    from swiftclient import client
+    return client.Connection(authurl=os.environ['SWIFT_TEST_AUTH_URL'],
+                             user=os.environ['SWIFT_TEST_USER'],
+                             key=os.environ['SWIFT_TEST_KEY'],
+                             auth_version='1')
+
+
+def swift_names(conn, container):
+    marker = ''
+    while True:
+        _, page = conn.get_container(container, marker=marker,
+                                     prefix='inspector_data-')
+        if not page:
+            return
+        for entry in page:
+            yield entry['name'], entry['last_modified']
+        marker = page[-1]['name']
+
+
+def swift_list(container):
+    out = sys.stdout
+    for name, modified in swift_names(swift_connection(), container):
+        out.write('%s %s\n' % (name, modified))
+
+
+def swift_purge(container):
+    conn = swift_connection()
+    names = [name for name, _ in swift_names(conn, container)]
+    for start in range(0, len(names), BULK):
+        body = ''.join(urllib.parse.quote('/%s/%s' % (container, name))
+                       + '\n' for name in names[start:start + BULK])
+        conn.post_account(headers={'Accept': 'application/json',
+                                   'Content-Type': 'text/plain'},
+                          query_string='bulk-delete', data=body.encode())
+    print(len(names))
+
+
+def swift_put(container, url):
+    """PUT every document of the database at ``url`` into Swift."""
+    conn, _ = connect(url)
+    cursor = conn.cursor()
+    cursor.execute('SELECT uuid, processed, data FROM introspection_data')
+    local = threading.local()
+
+    def put(row):
+        if not hasattr(local, 'conn'):
+            local.conn = swift_connection()
+        uuid, processed, data = row
+        name = 'inspector_data-%s%s' % (uuid,
+                                        '' if processed else '-UNPROCESSED')
+        local.conn.put_object(container, name, data,
+                              content_type='application/json')
+
+    swift_connection().put_container(container)
+    with concurrent.futures.ThreadPoolExecutor(THREADS) as pool:
+        while True:
+            rows = cursor.fetchmany(FETCH)
+            if not rows:
+                break
+            list(pool.map(put, rows))
+
+
+def main():
+    operation, target = sys.argv[1:3]
+    extra = sys.argv[3:]
+    {'list': lambda: list_documents(target),
+     'purge': lambda: purge(target, *extra),
+     'online_data_migrations': lambda: online_data_migrations(target,
+                                                              *extra),
+     'swift-list': lambda: swift_list(target),
+     'swift-purge': lambda: swift_purge(target),
+     'swift-put': lambda: swift_put(target, *extra)}[operation]()
+
+
+if __name__ == '__main__':
+    main()
