@@ -45,9 +45,10 @@ _CLI_OPTS = [
 
 def _show(record):
     inventory = record.data.get('inventory', {})
-    print('  %-11s %s, %d top-level keys, hostname %s, saved at %s'
+    keys = len(record.data)
+    print('  %-11s %s, %d top-level key%s, hostname %s, saved at %s'
           % (data_cmd.kind(record.processed) + ':', record.node_uuid,
-             len(record.data), inventory.get('hostname', '-'),
+             keys, '' if keys == 1 else 's', inventory.get('hostname', '-'),
              record.updated_at))
 
 

@@ -87,7 +87,14 @@ def run(prog, func, database_url=None):
               file=sys.stderr)
         return EXIT_FAILURE
     except BrokenPipeError:
-        # NOTE: nobody reads what is left; point standard output at
-        # /dev/null so that flushing it at exit fails no more.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_FAILURE
+        return reader_went_away()
+
+
+def reader_went_away():
+    """After a BrokenPipeError on standard output (``| head``): point it
+    at /dev/null, so that flushing it at exit fails no more.
+
+    :returns: the exit code, 1.
+    """
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_FAILURE

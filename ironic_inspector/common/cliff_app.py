@@ -9,8 +9,11 @@ adds what every command of ours does the same way:
 * an expected failure ends in one line, ``PROG: error: WHAT`` (database
   errors described by :func:`cli.describe_error`, without the statement
   or the password), and exit code 1; ``--debug`` adds the traceback;
-* usage errors on standard error, exit code 2; no interactive shell
-  without a sub-command.
+* usage errors in one line on standard error, exit code 2; no
+  interactive shell without a sub-command;
+* the versioned objects registered before a command runs, unless its
+  class says ``needs_objects = False`` (registering imports
+  oslo.messaging, a quarter of a second).
 
 A command is a cliff ``Command`` (``Lister``, ``ShowOne``...) whose
 ``take_action`` raises :class:`InspectorException` on failure::
@@ -28,6 +31,16 @@ from cliff import commandmanager
 from ironic_inspector.common import cli
 from ironic_inspector import conf
 from ironic_inspector import objects
+
+
+def _one_line_usage_errors(parser):
+    """Make argparse's usage errors one line, ``PROG: error: WHAT``,
+    instead of the usage and then the error."""
+    def error(message):
+        parser.exit(cli.EXIT_USAGE, '%s: error: %s; see %s --help\n'
+                    % (parser.prog, message, parser.prog))
+    parser.error = error
+    return parser
 
 
 class _ErrorFormatter(logging.Formatter):
@@ -82,7 +95,7 @@ class App(app.App):
             '--config-dir', dest='config_dirs', action='append',
             default=[], metavar='DIR',
             help='A directory of *.conf files to read after the files.')
-        return parser
+        return _one_line_usage_errors(parser)
 
     def configure_logging(self):
         super().configure_logging()
@@ -97,16 +110,30 @@ class App(app.App):
         for path in self.options.config_dirs:
             config_args += ['--config-dir', path]
         conf.parse_args(config_args)
-        objects.register_all()
+
+    def prepare_to_run_command(self, cmd):
+        if getattr(cmd, 'needs_objects', True):
+            objects.register_all()
+        # NOTE: cliff builds the command's parser after this call; the
+        # errors of the parser it builds are made one line too.
+        get_parser = cmd.get_parser
+        cmd.get_parser = lambda prog: _one_line_usage_errors(
+            get_parser(prog))
 
     def run_subcommand(self, argv):
         try:
             self.command_manager.find_command(argv)
         except ValueError:
-            self.stderr.write("%s: error: unknown command '%s'; see '%s "
-                              "help'\n" % (self.NAME, argv[0], self.NAME))
+            names = sorted(name for name, _ in self.command_manager
+                           if name not in ('help', 'complete'))
+            self.stderr.write("%s: error: unknown command '%s'; expected "
+                              "one of: %s\n"
+                              % (self.NAME, argv[0], ', '.join(names)))
             return cli.EXIT_USAGE
-        return super().run_subcommand(argv)
+        try:
+            return super().run_subcommand(argv)
+        except BrokenPipeError:
+            return cli.reader_went_away()
 
     def interact(self):
         self.stderr.write('%s: error: a command is required; see %s help\n'

@@ -103,7 +103,6 @@ class DataCommandTestCase(base.TestCase):
             (('save', NODE, self._file('f.json', '[' * 5000 + ']' * 5000)),
              'not JSON'),
             (('delete', "1' OR '1'='1"), 'Expected a node UUID'),
-            (('purge', '--older-than', '-1'), 'must not be negative'),
         ]
         for args, message in cases:
             err = self._fails(*args)
@@ -126,4 +125,70 @@ class DataCommandTestCase(base.TestCase):
     def test_unknown_subcommand(self):
         rc, out, err = self._data('frobnicate')
         self.assertEqual(2, rc)
-        self.assertIn('show', err)
+        self.assertEqual(["ironic-inspector-data: error: unknown command "
+                          "'frobnicate'; expected one of: delete, list, "
+                          "purge, save, show"], err.splitlines())
+
+    def test_usage_errors_are_one_line(self):
+        for args, message in (
+                (('show',), 'the following arguments are required: node'),
+                (('purge', '--older-than', '-1'),
+                 "expected a whole number of days, 0 or more, got '-1'"),
+                (('purge',), 'the following arguments are required: '
+                             '--older-than'),
+                (('list', '-f', 'xml'), "argument -f/--format: invalid "
+                                        "choice: 'xml'")):
+            rc, out, err = self._data(*args)
+            self.assertEqual((2, ''), (rc, out), args)
+            self.assertEqual(1, len(err.splitlines()), err)
+            self.assertIn(message, err)
+
+    def test_output_formats(self):
+        self.backend.save(NODE, {'cpus': 8, 'inventory': {'a': [1]}})
+        rc, out, err = self._data('show', NODE, '-f', 'value', '-c', 'cpus')
+        self.assertEqual((0, '8\n'), (rc, out), err)
+        rc, out, err = self._data('show', NODE, '-f', 'yaml')
+        self.assertEqual((0, 'cpus: 8\ninventory:\n  a:\n  - 1\n'),
+                         (rc, out), err)
+        stored = self.backend.read(NODE).updated_at.isoformat(
+            sep=' ', timespec='seconds')
+        rc, out, err = self._data('list', '-f', 'json')
+        self.assertEqual(0, rc, err)
+        self.assertEqual([{'Node': NODE, 'Document': 'processed',
+                           'Created at': stored, 'Updated at': stored}],
+                         json.loads(out))
+        rc, out, err = self._data('list', '-f', 'csv', '-c', 'Node',
+                                  '-c', 'Document')
+        self.assertEqual((0, '"Node","Document"\n"%s","processed"\n'
+                          % NODE), (rc, out), err)
+        rc, out, err = self._data('list', '-c', 'Document')
+        self.assertEqual((0, '+-------------+\n| Document    |\n'
+                             '+-------------+\n| processed   |\n'
+                             '+-------------+\n'), (rc, out), err)
+
+    def test_delete_without_data(self):
+        self.assertIn('node %s has no introspection data to delete' % NODE,
+                      self._fails('delete', NODE))
+
+
+class NoStoreDataCommandTestCase(base.TestCase):
+    """With storage_backend = none, nothing claims to be kept."""
+
+    def setUp(self):
+        super().setUp()
+        self.command = self.useFixture(commands.CommandFixture(
+            {'processing': {'storage_backend': 'none'}}))
+        self.command.create_schema()
+        db_api.create_node(NODE, 'finished')
+
+    def test_nothing_is_saved_or_deleted(self):
+        for args in (('save', NODE, '-'), ('delete', NODE),
+                     ('show', NODE)):
+            rc, out, err = self.command.run('data', *args, stdin='{}')
+            self.assertEqual((1, ''), (rc, out), args)
+            self.assertEqual(['ironic-inspector-data: error: Introspection '
+                              'data is not stored: the storage backend is '
+                              '"none" ([processing]storage_backend).'],
+                             err.splitlines(), args)
+        rc, out, err = self.command.run('data', 'list')
+        self.assertEqual((0, '', ''), (rc, out, err))

@@ -20,6 +20,7 @@ class QuickstartTestCase(base.TestCase):
     def test_built_in_document(self):
         out = self._quickstart()
         self.assertIn('hostname quickstart-node', out)
+        self.assertIn(', 1 top-level key, ', out)
         self.assertIn('"logs" key was dropped', out)
         # It ran for real: the schema and both documents are there.
         self.command.create_schema()

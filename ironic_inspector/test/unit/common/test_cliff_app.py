@@ -105,4 +105,4 @@ class CliffAppTestCase(base.TestCase):
         rc, out, err = self._run('bogus')
         self.assertEqual(2, rc)
         self._assert_one_error_line(
-            err, "unknown command 'bogus'; see 'prog help'")
+            err, "unknown command 'bogus'; expected one of: backends, fail")
