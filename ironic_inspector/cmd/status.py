@@ -109,10 +109,27 @@ class Checks(upgradecheck.UpgradeCommands):
     )
 
 
+def _register_cli_options(checks):
+    """``upgrade check [--json]``, as oslo.upgradecheck's own, but with
+    ``check`` the only action: any other word is a usage error."""
+    def add_parsers(subparsers):
+        parser = subparsers.add_parser('upgrade', help='Upgrade checks.')
+        parser.add_argument('check', choices=['check'],
+                            help='Run the upgrade checks.')
+        parser.add_argument('--json', action='store_true',
+                            help='Print the results as JSON.')
+        parser.set_defaults(action_fn=checks.check)
+
+    CONF.register_cli_opt(cfg.SubCommandOpt('command', handler=add_parsers))
+
+
 def main(argv=None):
     cli.prepare(CONF)
-    upgradecheck.register_cli_options(CONF, Checks())
+    _register_cli_options(Checks())
     cli.load_config(PROG, argv)
+    # NOTE: UpgradeCommands.check reads --json from the module's CONF,
+    # which only upgradecheck.main() sets.
+    upgradecheck.CONF = CONF
     return upgradecheck.run(CONF)
 
 

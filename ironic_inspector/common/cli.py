@@ -1,8 +1,12 @@
 """What every console script shares: error lines, exit codes, safe URLs."""
 
+import contextlib
+import io
 import logging
 import os
 import sys
+
+from oslo_config import cfg
 
 from oslo_db import exception as db_exc
 from sqlalchemy.engine import url as sa_url
@@ -42,18 +46,42 @@ def prepare(conf):
 
 
 def load_config(prog, argv=None):
-    """:func:`conf.parse_args` for a console script: a missing or
-    malformed configuration file, or an option of the wrong type, ends the
-    command with one error line and exit code 1.
+    """:func:`conf.parse_args` for a console script.
+
+    A missing or malformed configuration file, or an option of the wrong
+    type, ends the command with one error line and exit code 1; a usage
+    error (an unknown or missing argument, a value out of range) with one
+    line, ``PROG: error: WHAT``, and exit code 2.
 
     :param argv: the arguments, without the program name; ``sys.argv``'s
         by default.
     """
+    usage = io.StringIO()
     try:
-        conf.parse_args(sys.argv[1:] if argv is None else argv)
+        # NOTE: argparse, through oslo.config, writes the usage and then
+        # the error; only the error is shown.
+        with contextlib.redirect_stderr(usage):
+            conf.parse_args(sys.argv[1:] if argv is None else argv,
+                            prog=prog)
     except exception.ConfigInvalid as exc:
-        print('%s: error: %s' % (prog, exc), file=sys.stderr)
-        sys.exit(EXIT_FAILURE)
+        _exit(prog, exc, EXIT_FAILURE)
+    except cfg.RequiredOptError as exc:
+        _exit(prog, '--%s is required' % exc.opt_name, EXIT_USAGE)
+    except SystemExit as exc:
+        if not exc.code:
+            raise
+        lines = usage.getvalue().strip().splitlines() or ['invalid usage']
+        error = lines[-1]
+        if ': error: ' in error:
+            error = error.split(': error: ', 1)[1]
+            # NOTE: a sub-command's parser names the sub-command.
+            prog = lines[-1].split(': error: ', 1)[0]
+        _exit(prog, error, EXIT_USAGE)
+
+
+def _exit(prog, error, code):
+    print('%s: error: %s' % (prog, error), file=sys.stderr)
+    sys.exit(code)
 
 
 def describe_error(exc, database_url=None):

@@ -111,6 +111,13 @@ class MigrationError(InspectorException):
     _msg_fmt = 'Schema migration failed: %(reason)s'
 
 
+class DatabaseDriverMissing(InspectorException):
+    """The driver the database URL names is not installed."""
+
+    _msg_fmt = ('The database driver %(module)s is not installed; install '
+                'it with: pip install %(requirement)s')
+
+
 class DatabaseError(InspectorException):
     """The database failed in a way that is not about one document."""
 

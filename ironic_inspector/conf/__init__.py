@@ -25,7 +25,7 @@ processing.register_opts(CONF)
 swift.register_opts(CONF)
 
 
-def parse_args(argv, default_config_files=None):
+def parse_args(argv, default_config_files=None, prog=None):
     """Load command-line arguments and configuration files into ``CONF``.
 
     Every option's value is checked here, so that a value of the wrong
@@ -35,12 +35,13 @@ def parse_args(argv, default_config_files=None):
     :param default_config_files: files read when no ``--config-file`` is
         given; ``None`` looks in the usual places
         (``/etc/ironic-inspector/ironic-inspector.conf`` and so on).
+    :param prog: the program's name in usage messages.
     :raises: ConfigInvalid when a configuration file is missing or
         malformed, or an option's value is not valid.
     """
     try:
         CONF(argv,
-             project='ironic-inspector',
+             project='ironic-inspector', prog=prog,
              default_config_files=default_config_files)
     except cfg.ConfigFilesNotFoundError as exc:
         raise exception.ConfigInvalid(error=exc)

@@ -124,9 +124,34 @@ def tune_pool(engine):
 _facade.append_on_engine_create(tune_pool)
 
 
+# Driver modules -> what installs them: this project's extra, or the
+# driver's own package.
+_DRIVER_REQUIREMENTS = {
+    'pymysql': "'ironic-inspector[mysql]' (PyMySQL)",
+    'psycopg2': "'ironic-inspector[postgresql]' (psycopg2-binary)",
+    'MySQLdb': 'mysqlclient',
+    # SQLAlchemy 2.1's driver for a bare postgresql:// URL.
+    'psycopg': "'psycopg[binary]', or write postgresql+psycopg2:// and "
+               "pip install 'ironic-inspector[postgresql]'",
+}
+
+
+def _missing_driver(exc):
+    """DatabaseDriverMissing for the ModuleNotFoundError of a driver."""
+    return exception.DatabaseDriverMissing(
+        module=exc.name,
+        requirement=_DRIVER_REQUIREMENTS.get(exc.name, exc.name))
+
+
 def get_engine():
-    """The writer engine, started from ``[database]`` on first use."""
-    return _facade.writer.get_engine()
+    """The writer engine, started from ``[database]`` on first use.
+
+    :raises: DatabaseDriverMissing
+    """
+    try:
+        return _facade.writer.get_engine()
+    except ModuleNotFoundError as exc:
+        raise _missing_driver(exc)
 
 
 def dispose():
@@ -152,8 +177,9 @@ def _db_call(func):
     Deadlocks, lock timeouts and dropped connections are retried with a
     growing back-off (a dropped connection is replaced by the pool); what
     still fails becomes NodeNotFound (a foreign key names no node),
-    NodeAlreadyExists or DatabaseError. The node UUID is the call's first
-    argument, if any.
+    NodeAlreadyExists or DatabaseError; a driver that is not installed,
+    DatabaseDriverMissing. The node UUID is the call's first argument, if
+    any.
     """
     retried = oslo_db_api.wrap_db_retry(
         max_retries=5, retry_interval=0.1, inc_retry_interval=True,
@@ -173,6 +199,9 @@ def _db_call(func):
             # NOTE: oslo.db translates errors of statements; a refused
             # login while the engine starts arrives untranslated.
             raise exception.DatabaseError(reason=driver_reason(exc))
+        except ModuleNotFoundError as exc:
+            # NOTE: the engine, and with it the driver, starts on first use.
+            raise _missing_driver(exc)
 
     return wrapper
 

@@ -47,14 +47,24 @@ class CommandFixture(fixtures.Fixture):
         self.use_database()
         migration.upgrade('head')
 
-    def run(self, module, *args, stdin=None):
+    def run(self, module, *args, stdin=None, without=()):
         """Run ``python -m ironic_inspector.cmd.<module>``.
 
+        :param without: modules the process must find not installed (a
+            database driver, say).
         :returns: ``(exit code, stdout, stderr)``.
         """
+        command = [sys.executable, '-m', 'ironic_inspector.cmd.%s' % module]
+        if without:
+            # NOTE: a None in sys.modules makes an import fail with
+            # ModuleNotFoundError, as for a module that is not installed.
+            command[1:] = ['-c', 'import runpy, sys; sys.modules.update('
+                           'dict.fromkeys(%r)); sys.argv[0] = %r; '
+                           'runpy.run_module(%r, run_name="__main__")'
+                           % (tuple(without), module,
+                              'ironic_inspector.cmd.%s' % module)]
         result = subprocess.run(
-            [sys.executable, '-m', 'ironic_inspector.cmd.%s' % module,
-             '--config-file', self.config_file] + list(args),
+            command + ['--config-file', self.config_file] + list(args),
             input=stdin, capture_output=True, text=True, timeout=300)
         return result.returncode, result.stdout, result.stderr
 
