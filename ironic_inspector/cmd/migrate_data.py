@@ -127,8 +127,13 @@ def migrate_data():
     else:
         total = 2 * db_api.count_nodes()
         node_uuids = db_api.iter_node_uuids()
+    target = storage.get_backend(CONF.target)
+    if not CONF.dry_run:
+        # NOTE: a target that cannot be reached would fail every document,
+        # each with its own error line.
+        target.check()
     migration = migrate.Migration(
-        storage.get_backend(CONF.source), storage.get_backend(CONF.target),
+        storage.get_backend(CONF.source), target,
         version=release_mappings.get_object_version(
             'IntrospectionData', CONF.pin_release_version),
         dry_run=CONF.dry_run, verify=CONF.verify)

@@ -50,12 +50,26 @@ class MigrateDataCommandTestCase(base.TestCase):
         self.assertNotEqual(0, rc)
         self.assertIn('from', err)
 
-    def test_unreachable_source(self):
+    def test_unreachable_target_is_one_error(self):
+        self._unreachable_swift()
+        storage.get_backend('database').save(NODE, {'a': 1})
+        rc, out, err = self.command.run('migrate_data', '--from', 'database',
+                                        '--to', 'swift')
+        self.assertEqual((1, ''), (rc, out), err)
+        self.assertEqual(1, len(err.splitlines()), err)
+        self.assertIn('ironic-inspector-migrate-data: error: Storage backend '
+                      'swift failed', err)
+        self.assertNotIn('Secret-Key-123', err)
+
+    def _unreachable_swift(self):
         self.command.options['swift'] = {
             'auth_version': '1', 'v1_auth_url': 'http://127.0.0.1:1/auth',
             'v1_user': 'test:tester', 'v1_key': 'Secret-Key-123',
             'max_retries': '0'}
         self.command.write_config()
+
+    def test_unreachable_source(self):
+        self._unreachable_swift()
         rc, out, err = self.command.run('migrate_data', '--from', 'swift',
                                         '--to', 'database')
         self.assertEqual(1, rc, out + err)
