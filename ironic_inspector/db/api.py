@@ -550,11 +550,45 @@ def count_undated_introspection_data():
                             .where(_DATA.c.updated_at.is_(None))).scalar()
 
 
+_LISTED_COLUMNS = (_DATA.c.uuid, _DATA.c.processed, _DATA.c.created_at,
+                   _DATA.c.updated_at, _DATA.c.version)
+
+
 @_db_call
-def list_introspection_data():
-    """Every stored document's key and timestamps (not the documents)."""
-    query = (sa.select(_DATA.c.uuid, _DATA.c.processed, _DATA.c.created_at,
-                       _DATA.c.updated_at, _DATA.c.version)
-             .order_by(_DATA.c.uuid, _DATA.c.processed))
+def _introspection_data_page(after, limit):
+    query = (sa.select(*_LISTED_COLUMNS)
+             .order_by(_DATA.c.uuid, _DATA.c.processed).limit(limit))
+    if after is not None:
+        uuid, processed = after
+        # NOTE: a range on the key's first column, which every database
+        # uses its index for (MariaDB would not for a row comparison);
+        # unprocessed (false) sorts first.
+        if processed:
+            query = query.where(_DATA.c.uuid > uuid)
+        else:
+            query = query.where(_DATA.c.uuid >= uuid, sa.or_(
+                _DATA.c.uuid > uuid, _DATA.c.processed == sa.true()))
     with _reader() as conn:
         return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def iter_introspection_data(batch_size=1000):
+    """Yield every stored document's key and timestamps (not the
+    documents), ordered by node, reading in batches.
+
+    Memory stays flat however many documents there are; each batch is one
+    short read transaction, which starts after the last key of the one
+    before, so documents deleted meanwhile skip nothing.
+    """
+    after = None
+    while True:
+        batch = _introspection_data_page(after, batch_size)
+        yield from batch
+        if len(batch) < batch_size:
+            return
+        after = batch[-1]['uuid'], batch[-1]['processed']
+
+
+def list_introspection_data():
+    """Every stored document's key and timestamps, in one list."""
+    return list(iter_introspection_data())

@@ -74,11 +74,14 @@ class DatabaseStore(base.StorageBackend):
         return base.PurgeResult(deleted, undated)
 
     def list(self):
-        try:
-            rows = db_api.list_introspection_data()
-        except exception.DatabaseError as exc:
-            raise self.error(None, 'list', exc)
-        for row in rows:
+        rows = db_api.iter_introspection_data()
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except exception.DatabaseError as exc:
+                raise self.error(None, 'list', exc)
             yield base.DocumentInfo(row['uuid'], row['processed'],
                                     row['created_at'], row['updated_at'])
 

@@ -169,6 +169,27 @@ class IntrospectionDataApiTestCase(base.DbTestCase):
                          [(r['uuid'], r['processed']) for r in rows])
         self.assertNotIn('data', rows[0])
 
+    def test_iterate_in_batches(self):
+        others = ['00000000-0000-4000-8000-%012d' % i for i in range(3)]
+        for uuid in others:
+            db_api.create_node(uuid, 'finished')
+        uuids = sorted([self.uuid] + others)
+        for uuid in uuids:
+            for processed in (True, False):
+                db_api.store_introspection_data(uuid, '{}', processed)
+        expected = [(uuid, processed) for uuid in uuids
+                    for processed in (False, True)]
+        for batch_size in (1, 3, 8, 1000):
+            self.assertEqual(expected, [
+                (row['uuid'], row['processed'])
+                for row in db_api.iter_introspection_data(batch_size)])
+        # Deleting what was listed skips nothing after it.
+        listed = []
+        for row in db_api.iter_introspection_data(batch_size=3):
+            listed.append((row['uuid'], row['processed']))
+            db_api.delete_introspection_data(row['uuid'], row['processed'])
+        self.assertEqual(expected, listed)
+
 
 class SQLiteFilePoolTestCase(base.TestCase):
     """A SQLite file, opened the way db.api opens the configured one."""
