@@ -192,3 +192,25 @@ class NoStoreDataCommandTestCase(base.TestCase):
                              err.splitlines(), args)
         rc, out, err = self.command.run('data', 'list')
         self.assertEqual((0, '', ''), (rc, out, err))
+
+
+class DataCommandImportsTestCase(base.TestCase):
+
+    def test_list_and_purge_leave_rpc_alone(self):
+        # Only the commands that use the versioned objects import them,
+        # and oslo.messaging with them.
+        command = self.useFixture(commands.CommandFixture())
+        command.create_schema()
+        for args, imported in ((['list'], False),
+                               (['purge', '--older-than', '1'], False),
+                               (['show', NODE], True)):
+            code = ('import sys\n'
+                    'from ironic_inspector.cmd import data\n'
+                    'rc = data.main(%r)\n'
+                    'print(rc, "oslo_messaging" in sys.modules)\n'
+                    % (['--config-file', command.config_file] + args))
+            result = subprocess.run([sys.executable, '-c', code],
+                                    capture_output=True, text=True,
+                                    timeout=120)
+            self.assertEqual('%d %s' % (1 if imported else 0, imported),
+                             result.stdout.splitlines()[-1], result.stderr)
