@@ -105,6 +105,7 @@ CASES = [
     case('ironic-inspector-data list -f value -c Document'),
     case('ironic-inspector-data list --sort-column "Updated at"'),
     case('ironic-inspector-data list -f xml', 2),
+    case('ironic-inspector-data list -c Bogus', 1),
     case('ironic-inspector-data show {node}', check=is_json),
     case('ironic-inspector-data show {node} --unprocessed -f yaml'),
     case('ironic-inspector-data show {node} -f value -c inventory'),
