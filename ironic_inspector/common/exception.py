@@ -51,6 +51,31 @@ class InvalidUUID(InspectorException):
     code = 400
 
 
+class InvalidRequestBody(InspectorException):
+    """An HTTP request's body is not what the endpoint takes."""
+
+    _msg_fmt = 'Invalid request body: %(reason)s'
+    code = 400
+
+
+class RequestBodyTooLarge(InspectorException):
+    _msg_fmt = ('The request body is larger than the %(limit)d bytes '
+                'allowed by [processing]max_data_size.')
+    code = 413
+
+
+class InvalidAPIVersion(InspectorException):
+    _msg_fmt = ('Malformed API version %(version)r: expected X.Y or '
+                'latest.')
+    code = 400
+
+
+class UnsupportedAPIVersion(InspectorException):
+    _msg_fmt = ('Unsupported API version %(version)s, supported range is '
+                '%(minimum)s to %(maximum)s.')
+    code = 406
+
+
 class InvalidIntrospectionData(InspectorException):
     _msg_fmt = 'Invalid introspection data for node %(node_uuid)s: %(reason)s'
     code = 400

@@ -1,0 +1,60 @@
+"""ironic-inspector-api: serve the inspector HTTP API."""
+
+import signal
+import sys
+import threading
+
+from cheroot import wsgi
+from oslo_log import log
+
+from ironic_inspector.api import app
+from ironic_inspector.common import cli
+from ironic_inspector.common import exception
+from ironic_inspector.common import rpc
+from ironic_inspector import conf
+
+CONF = conf.CONF
+LOG = log.getLogger('ironic_inspector.api')
+PROG = 'ironic-inspector-api'
+
+
+def serve(stop_event):
+    """Serve the API until ``stop_event`` is set.
+
+    :raises: ConfigInvalid when the authentication is not usable;
+        InspectorException when the address cannot be listened on.
+    """
+    server = wsgi.Server((CONF.listen_address, CONF.listen_port),
+                         app.create_app(CONF), server_name=PROG)
+    try:
+        server.prepare()
+    except OSError as exc:
+        raise exception.InspectorException(
+            'cannot listen on %s:%d: %s' % (CONF.listen_address,
+                                            CONF.listen_port, exc))
+    thread = threading.Thread(target=server.serve, name='api-server')
+    thread.start()
+    LOG.info('API is serving on http://%s:%d/', *server.bind_addr[:2])
+    try:
+        stop_event.wait()
+    finally:
+        LOG.info('API is stopping')
+        server.stop()
+        thread.join()
+        rpc.cleanup()
+    LOG.info('API stopped')
+
+
+def main(argv=None):
+    log.register_options(CONF)
+    cli.load_config(PROG, argv)
+    log.setup(CONF, 'ironic-inspector')
+    stop_event = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop_event.set())
+    return cli.run(PROG, lambda: serve(stop_event),
+                   database_url=CONF.database.connection)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
