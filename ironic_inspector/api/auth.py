@@ -66,8 +66,8 @@ class _UserFile:
     def __init__(self, path):
         self.path = path
         self._lock = threading.Lock()
-        self._stamp = self._file_stamp()
-        self._users = read_user_file(path)
+        self._stamp = self._users = None
+        self.users()
 
     def _file_stamp(self):
         stat = os.stat(self.path)
@@ -87,8 +87,10 @@ class _UserFile:
         with self._lock:
             if stamp != self._stamp:
                 self._users = read_user_file(self.path)
+                if self._stamp is not None:
+                    LOG.info('Read the API users from %s again',
+                             self.path)
                 self._stamp = stamp
-                LOG.info('Re-read the API users from %s', self.path)
             return self._users
 
 
