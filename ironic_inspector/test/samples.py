@@ -48,10 +48,9 @@ def padded(size_bytes):
 
 
 # The keys of a sample that the processing hooks add; a ramdisk sends the
-# rest.
-HOOK_KEYS = ('root_disk', 'local_gb', 'cpus', 'cpu_arch', 'memory_mb',
-             'all_interfaces', 'interfaces', 'macs', 'ipmi_address',
-             'ipmi_v6address')
+# rest (its own choice of root disk, "root_disk", too).
+HOOK_KEYS = ('local_gb', 'cpus', 'cpu_arch', 'memory_mb', 'all_interfaces',
+             'interfaces', 'macs', 'ipmi_address', 'ipmi_v6address')
 
 
 def ramdisk_document(size, index=0):
