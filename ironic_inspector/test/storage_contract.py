@@ -158,6 +158,7 @@ class StorageContractTests:
     def test_too_large(self):
         self.config(group='processing', max_data_size=1024)
         self.backend = self.make_backend()
-        exc = self._assert_rejected(exception.InvalidIntrospectionData,
+        exc = self._assert_rejected(exception.IntrospectionDataTooLarge,
                                     {'a': 'x' * 2048})
         self.assertIn('max_data_size', str(exc))
+        self.assertEqual(413, exc.code)
