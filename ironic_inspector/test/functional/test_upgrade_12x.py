@@ -43,6 +43,15 @@ ADOPTED_LEFTOVERS = (
        ('remove_column', 'nodes', 'manage_boot'),
        ('modify_type', 'nodes', 'state'),
        ('modify_nullable', 'introspection_data', 'data')})
+# On SQLite, 12.5.0's primary key of attributes also takes NULL.
+ADOPTED_SQLITE_LEFTOVERS = {('modify_nullable', 'attributes', 'uuid')}
+
+
+def adopted_leftovers(engine):
+    """ADOPTED_LEFTOVERS, with SQLite's own on SQLite."""
+    if engine.dialect.name == 'sqlite':
+        return ADOPTED_LEFTOVERS | ADOPTED_SQLITE_LEFTOVERS
+    return ADOPTED_LEFTOVERS
 
 
 def schema_differences(engine):
@@ -181,7 +190,8 @@ class AdoptionTestCase(Release12TestMixin, base.TestCase):
         self.assertNotIn('Traceback', err)
         rc, out, err = self.dbsync('version')
         self.assertEqual((0, migration.head()), (rc, out.strip()), err)
-        self.assertEqual(ADOPTED_LEFTOVERS, schema_differences(self.engine))
+        self.assertEqual(adopted_leftovers(self.engine),
+                         schema_differences(self.engine))
 
         adopted = schema_snapshot(self.engine)
         rc, out, err = self.dbsync('upgrade')
@@ -201,8 +211,8 @@ class AdoptionTestCase(Release12TestMixin, base.TestCase):
         self.assertEqual(0, rc, err)
         rc, out, err = self.command.run('status', 'upgrade', 'check')
         self.assertEqual(0, rc, out + err)
-        self.assertIn('Tables of ironic-inspector 12.x remain: attributes, '
-                      'options, rules', ' '.join(out.replace('|', '').split()))
+        self.assertIn('Tables of ironic-inspector 12.x remain: options, '
+                      'rules', ' '.join(out.replace('|', '').split()))
 
     def test_long_transaction_makes_upgrade_fail_then_again_finishes(self):
         if self.engine.dialect.name == 'sqlite':
@@ -224,7 +234,8 @@ class AdoptionTestCase(Release12TestMixin, base.TestCase):
         rc, out, err = self.dbsync('upgrade')
         self.assertEqual(0, rc, err)
         self.assertIn('Adopted', out)
-        self.assertEqual(ADOPTED_LEFTOVERS, schema_differences(self.engine))
+        self.assertEqual(adopted_leftovers(self.engine),
+                         schema_differences(self.engine))
 
     def test_both_releases_work_on_the_adopted_database(self):
         rc, _, err = self.dbsync('upgrade')
