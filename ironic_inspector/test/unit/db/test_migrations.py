@@ -101,7 +101,6 @@ class MigrationWalkTestCase(test_fixtures.OpportunisticDBTestMixin,
         # 'l' is LZ4; '' the server's default.
         self.assertEqual('l' if has_lz4 else '', method)
 
-
     def _check_5d1e7a3c9b24(self):
         # ironic-inspector 12.5.0's table, its key cascading.
         inspector = sa.inspect(self.engine)
