@@ -1,6 +1,7 @@
 """ironic-inspector-api: serve the inspector HTTP API."""
 
 import signal
+import socket
 import sys
 import threading
 
@@ -24,8 +25,12 @@ def serve(stop_event):
     :raises: ConfigInvalid when the authentication is not usable;
         InspectorException when the address cannot be listened on.
     """
+    # NOTE: cheroot's default backlog, 5, resets connections when a rack
+    # of ramdisks calls back at once; the kernel caps this one
+    # (net.core.somaxconn).
     server = wsgi.Server((CONF.listen_address, CONF.listen_port),
-                         app.create_app(CONF), server_name=PROG)
+                         app.create_app(CONF), server_name=PROG,
+                         request_queue_size=socket.SOMAXCONN)
     try:
         server.prepare()
     except OSError as exc:
