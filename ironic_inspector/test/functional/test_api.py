@@ -12,9 +12,11 @@ from concurrent import futures
 import copy
 import json
 import os
+import socket
 import subprocess
 import sys
 import threading
+import time
 
 from oslo_utils import uuidutils
 import requests
@@ -461,3 +463,88 @@ class MySQLConcurrentRamdisksTestCase(MySQLStorage,
 class PostgresqlConcurrentRamdisksTestCase(PostgresqlStorage,
                                            ConcurrentRamdisksTestCase):
     pass
+
+
+class CommandTestCase(base.TestCase):
+    """ironic-inspector-api's start-up failures, and the application
+    under another WSGI server."""
+
+    def setUp(self):
+        super().setUp()
+        self.command = self.useFixture(commands.CommandFixture())
+
+    def assertFailsWith(self, message):
+        code, out, err = self.command.run('api')
+        self.assertEqual(1, code, err)
+        self.assertNotIn('Traceback', err)
+        self.assertEqual('ironic-inspector-api: error: %s' % message,
+                         err.strip().splitlines()[-1])
+
+    def test_unusable_user_file(self):
+        path = os.path.join(self.command.path, 'htpasswd')
+        self.command.options['DEFAULT'] = {
+            'auth_strategy': 'http_basic',
+            'http_basic_auth_user_file': path}
+        self.command.write_config()
+        self.assertFailsWith(
+            'Invalid configuration: cannot read '
+            '[DEFAULT]http_basic_auth_user_file %s: No such file or '
+            'directory' % path)
+        with open(path, 'w') as user_file:
+            user_file.write('admin:plain-SECRET\n')
+        self.assertFailsWith(
+            'Invalid configuration: %s, line 1: expected "user:bcrypt '
+            'hash" (create entries with "htpasswd -B")' % path)
+
+    def test_unknown_auth_strategy(self):
+        self.command.options['DEFAULT'] = {'auth_strategy': 'keystone'}
+        self.command.write_config()
+        self.assertFailsWith(
+            "Invalid configuration: [DEFAULT]auth_strategy: Valid values "
+            "are [noauth, http_basic], but found 'keystone'")
+
+    def test_address_in_use(self):
+        with socket.socket() as taken:
+            taken.bind(('127.0.0.1', 0))
+            taken.listen()
+            port = taken.getsockname()[1]
+            self.command.options['DEFAULT'] = {
+                'listen_address': '127.0.0.1', 'listen_port': port}
+            self.command.write_config()
+            code, _, err = self.command.run('api')
+        self.assertEqual(1, code, err)
+        self.assertNotIn('Traceback', err)
+        self.assertIn('ironic-inspector-api: error: cannot listen on '
+                      '127.0.0.1:%d: ' % port, err.strip().splitlines()[-1])
+
+    def test_gunicorn_imports_the_application(self):
+        gunicorn = os.path.join(os.path.dirname(sys.executable), 'gunicorn')
+        if not os.path.exists(gunicorn):
+            self.skipTest('gunicorn is not installed')
+        self.command.create_schema()
+        uuid = uuidutils.generate_uuid()
+        objects.Node(context.RequestContext(), uuid=uuid,
+                     state='finished').create()
+        objects.IntrospectionData(context.RequestContext(), node_uuid=uuid,
+                                  data={'from': 'gunicorn'}).save()
+        port = api_fixtures.free_port()
+        server = subprocess.Popen(
+            [gunicorn, '--bind', '127.0.0.1:%d' % port, '--workers', '1',
+             'ironic_inspector.api.wsgi:application'],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=dict(os.environ, IRONIC_INSPECTOR_CONFIG_FILES=(
+                self.command.config_file)))
+        self.addCleanup(server.wait, timeout=30)
+        self.addCleanup(server.terminate)
+        url = 'http://127.0.0.1:%d/v1/introspection/%s/data' % (port, uuid)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                response = requests.get(url, timeout=10)
+                break
+            except requests.ConnectionError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.1)
+        self.assertEqual((200, {'from': 'gunicorn'}),
+                         (response.status_code, response.json()))
