@@ -21,7 +21,7 @@ INTERNAL_ERROR = 'Internal server error'
 
 def error_document(message):
     """The body of an error answer, as JSON bytes."""
-    return json_codec.dumps({'error': {'message': message}})
+    return json_codec.dumps_decoded({'error': {'message': message}})
 
 
 def error_response(message, code):

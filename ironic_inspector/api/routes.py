@@ -27,7 +27,7 @@ _V1_RESOURCES = ('continue', 'introspection')
 
 
 def _json_response(value, status=200):
-    return flask.Response(json_codec.dumps(value), status=status,
+    return flask.Response(json_codec.dumps_decoded(value), status=status,
                           mimetype='application/json')
 
 
