@@ -130,10 +130,9 @@ class HttpBasicAuth:
             user = self._authenticate(*credentials)
         except exception.ConfigInvalid as exc:
             LOG.error('Refusing every authenticated request: %s', exc)
-            start_response('503 Service Unavailable',
-                           [('Content-Type', 'application/json')])
-            return [errors.error_document(
-                'The API cannot check credentials now; see its log.')]
+            return _error(start_response, '503 Service Unavailable',
+                          'The API cannot check credentials now; see its '
+                          'log.')
         if user is None:
             return _unauthorized(start_response,
                                  'Invalid username or password')
@@ -182,7 +181,13 @@ def _credentials(header):
 
 
 def _unauthorized(start_response, message):
-    start_response('401 Unauthorized', [
-        ('Content-Type', 'application/json'),
-        ('WWW-Authenticate', 'Basic realm="%s"' % _REALM)])
-    return [errors.error_document(message)]
+    return _error(start_response, '401 Unauthorized', message,
+                  [('WWW-Authenticate', 'Basic realm="%s"' % _REALM)])
+
+
+def _error(start_response, status, message, headers=()):
+    body = errors.error_document(message)
+    start_response(status, [('Content-Type', 'application/json'),
+                            ('Content-Length', str(len(body)))]
+                   + list(headers))
+    return [body]
