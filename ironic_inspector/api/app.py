@@ -7,6 +7,8 @@ from ironic_inspector.api import auth
 from ironic_inspector.api import errors
 from ironic_inspector.api import routes
 from ironic_inspector.api import versions
+from ironic_inspector.common import exception
+from ironic_inspector.common import rpc
 from ironic_inspector.conductor import rpcapi
 from ironic_inspector import objects
 from ironic_inspector.objects import base
@@ -32,7 +34,8 @@ def create_app(conf):
 
     :param conf: the ``ConfigOpts`` holding the project's options.
     :raises: ConfigInvalid when the authentication is not usable (for
-        ``http_basic``, an unreadable or malformed user file).
+        ``http_basic``, an unreadable or malformed user file), or
+        ``use_conductor`` is set without a ``transport_url``.
     """
     objects.register_all()
     app = flask.Flask('ironic_inspector.api')
@@ -50,5 +53,10 @@ def create_app(conf):
                     '([DEFAULT]auth_strategy = noauth): anyone who reaches '
                     'it may read introspection data')
     if conf.use_conductor:
+        rpc.register_opts()
+        if conf.transport_url == rpc.IN_PROCESS_URL:
+            raise exception.ConfigInvalid(
+                error='[DEFAULT]use_conductor needs [DEFAULT]transport_url, '
+                      'the message broker the conductors listen on')
         base.InspectorObject.indirection_api = rpcapi.ConductorAPI()
     return app

@@ -503,6 +503,14 @@ class CommandTestCase(base.TestCase):
             "Invalid configuration: [DEFAULT]auth_strategy: Valid values "
             "are [noauth, http_basic], but found 'keystone'")
 
+    def test_conductor_without_broker(self):
+        self.command.options['DEFAULT'] = {'use_conductor': 'true'}
+        self.command.write_config()
+        self.assertFailsWith(
+            'Invalid configuration: [DEFAULT]use_conductor needs '
+            '[DEFAULT]transport_url, the message broker the conductors '
+            'listen on')
+
     def test_address_in_use(self):
         with socket.socket() as taken:
             taken.bind(('127.0.0.1', 0))
