@@ -16,9 +16,10 @@ from ironic_inspector.objects import base
 LOG = log.getLogger(__name__)
 
 
-def _negotiate_version():
-    flask.g.api_version = versions.negotiate(
-        flask.request.headers.get(versions.REQUEST_HEADER))
+def _check_version():
+    # NOTE: every endpoint answers alike in all the versions served; a
+    # version outside them, or malformed, is refused.
+    versions.negotiate(flask.request.headers.get(versions.REQUEST_HEADER))
 
 
 def _add_version_headers(response):
@@ -43,7 +44,7 @@ def create_app(conf):
     app.config['MAX_BODY_SIZE'] = conf.processing.max_data_size
     app.register_blueprint(routes.blueprint)
     errors.register(app)
-    app.before_request(_negotiate_version)
+    app.before_request(_check_version)
     app.after_request(_add_version_headers)
     if conf.auth_strategy == 'http_basic':
         app.wsgi_app = auth.HttpBasicAuth(
