@@ -1,5 +1,7 @@
 """The WSGI application of the inspector API."""
 
+import time
+
 import flask
 from oslo_log import log
 
@@ -17,13 +19,18 @@ LOG = log.getLogger(__name__)
 
 
 def _check_version():
+    flask.g.started = time.monotonic()
     # NOTE: every endpoint answers alike in all the versions served; a
     # version outside them, or malformed, is refused.
     versions.negotiate(flask.request.headers.get(versions.REQUEST_HEADER))
 
 
-def _add_version_headers(response):
+def _finish_response(response):
     response.headers.update(versions.range_headers())
+    # NOTE: the path only: it carries no more than a node UUID.
+    LOG.info('%s %s %d in %.1f ms', flask.request.method,
+             flask.request.path, response.status_code,
+             (time.monotonic() - flask.g.started) * 1000)
     return response
 
 
@@ -45,7 +52,7 @@ def create_app(conf):
     app.register_blueprint(routes.blueprint)
     errors.register(app)
     app.before_request(_check_version)
-    app.after_request(_add_version_headers)
+    app.after_request(_finish_response)
     if conf.auth_strategy == 'http_basic':
         app.wsgi_app = auth.HttpBasicAuth(
             app.wsgi_app, conf.http_basic_auth_user_file, routes.PUBLIC)

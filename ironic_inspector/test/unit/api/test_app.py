@@ -60,6 +60,7 @@ class VersionsTestCase(ApiTestCase):
             response.get_json())
         for name, value in VERSION_HEADERS.items():
             self.assertEqual(value, response.headers[name])
+        self.assertIn('GET / 200 in ', self.logs.output)
 
     def test_v1_lists_resources(self):
         for path in ('/v1', '/v1/'):
