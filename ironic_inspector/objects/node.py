@@ -96,13 +96,14 @@ class Node(base.InspectorObject):
     @base.remotable
     def create(self):
         """:raises: NodeAlreadyExists, LookupDataInUse"""
+        self.obj_set_defaults(*_LOOKUP_FIELDS)
         values = self.obj_get_changes()
         lookup = {attribute: values.pop(name, [])
                   for name, attribute in _LOOKUP_FIELDS.items()}
-        db_api.create_node(values.pop('uuid'), values.pop('state'),
-                           version=self.get_target_version(), lookup=lookup,
-                           **values)
-        self.obj_reset_changes()
+        row = db_api.create_node(values.pop('uuid'), values.pop('state'),
+                                 version=self.get_target_version(),
+                                 lookup=lookup, **values)
+        self._set_columns(row)
 
     @base.remotable
     def save(self):
@@ -155,9 +156,7 @@ class Node(base.InspectorObject):
     def _transition(self, operation, from_states, state, **values):
         changed, row = db_api.transition_node(self.uuid, from_states, state,
                                               **values)
-        for name in row.keys() & set(self.fields) - set(_LOOKUP_FIELDS):
-            setattr(self, name, row[name])
-        self.obj_reset_changes()
+        self._set_columns(row)
         if changed:
             return
         if row['state'] in states.LOCKED:
@@ -166,6 +165,12 @@ class Node(base.InspectorObject):
         raise exception.NodeStateInvalid(
             node_uuid=self.uuid, state=row['state'], operation=operation,
             expected=' or '.join(from_states))
+
+    def _set_columns(self, row):
+        """Take the values of the node's database columns."""
+        for name in row.keys() & set(self.fields) - set(_LOOKUP_FIELDS):
+            setattr(self, name, row[name])
+        self.obj_reset_changes()
 
     @base.remotable
     def destroy(self):

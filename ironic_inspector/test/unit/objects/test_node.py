@@ -42,6 +42,13 @@ class LookupDataTestCase(NodeTestCase):
                           'mac': ['52:54:00:00:00:02', '52:54:00:aa:00:01']},
                          db_api.get_lookup_data([self.uuid])[self.uuid])
 
+    def test_created_node_has_every_field(self):
+        node = self.create(macs=MACS)
+        self.assertEqual((None, None, None, MACS, []),
+                         (node.started_at, node.finished_at, node.error,
+                          node.macs, node.bmc_addresses))
+        self.assertEqual({}, node.obj_get_changes())
+
     def test_without_lookup_data(self):
         self.create()
         node = objects.Node.get_by_uuid(self.context, self.uuid)
