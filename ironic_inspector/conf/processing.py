@@ -39,7 +39,8 @@ _OPTS = [
                     '"ironic_inspector.hooks.processing" namespace. Add '
                     'yours to the standard ones with '
                     '"$default_processing_hooks,my_hook". An unknown name, '
-                    'or a hook before one it needs, is refused at start.'),
+                    'or a hook before one it needs, is refused when the '
+                    'hooks load.'),
     cfg.StrOpt('add_ports',
                default='pxe',
                choices=[('all', 'every interface with a MAC address'),
