@@ -38,7 +38,9 @@ def serve(stop_event):
                                             CONF.listen_port, exc))
     thread = threading.Thread(target=server.serve, name='api-server')
     thread.start()
-    LOG.info('API is serving on http://%s:%d/', *server.bind_addr[:2])
+    host, port = server.bind_addr[:2]
+    LOG.info('API is serving on http://%s:%d/',
+             '[%s]' % host if ':' in host else host, port)
     try:
         stop_event.wait()
     finally:

@@ -5,8 +5,10 @@ from oslo_config import cfg
 
 _OPTS = [
     cfg.HostAddressOpt('listen_address',
-                       default='0.0.0.0',
-                       help='IP address the API listens on.'),
+                       default='::',
+                       help='IP address the API listens on; "::", as in '
+                            'ironic-inspector 12.x, listens on every IPv6 '
+                            'and IPv4 address.'),
     cfg.PortOpt('listen_port',
                 default=5050,
                 help='TCP port the API listens on.'),
