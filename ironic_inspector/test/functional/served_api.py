@@ -74,6 +74,18 @@ class ServedApiTestCase(base.DbTestCase):
                      started_at=timeutils.utcnow(), **lookup).create()
         return uuid
 
+    def add_node_with_command(self, lookup):
+        """Add a node as an operator does, with ironic-inspector-node."""
+        uuid = uuidutils.generate_uuid()
+        arguments = ['add', uuid]
+        for mac in lookup['macs']:
+            arguments += ['--mac', mac]
+        for address in lookup['bmc_addresses']:
+            arguments += ['--bmc-address', address]
+        code, _, err = self.command.run('node', *arguments)
+        self.assertEqual(0, code, err)
+        return uuid
+
     def stored(self, uuid, processed):
         return objects.IntrospectionData.get_by_node(
             self.context, uuid, processed=processed).data

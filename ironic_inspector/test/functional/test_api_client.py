@@ -23,7 +23,7 @@ class ClientTestCase(served_api.ServedApiTestCase):
 
     def test_client_commands(self):
         document, lookup = served_api.ramdisk_post(1, self.SIZE)
-        uuid = self.add_node(lookup)
+        uuid = self.add_node_with_command(lookup)
         response = self.post('/v1/continue', document)
         self.assertEqual(200, response.status_code, response.text)
         self.assertEqual({'uuid': uuid}, response.json())
@@ -63,6 +63,7 @@ class ClientTestCase(served_api.ServedApiTestCase):
                          (status['state'], status['finished'],
                           status['error']))
         self.assertGreater(status['finished_at'], first_run['finished_at'])
+        self.assertLess(first_run['started_at'], first_run['finished_at'])
         self.assertEqual(processed, self.stored(uuid, processed=True))
         self.assertNotIn(served_api.RAMDISK_LOGS, self.api.log())
 
