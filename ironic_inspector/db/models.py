@@ -55,11 +55,14 @@ class Attribute(Base):
 
     The table of ironic-inspector 12.x, as its release 12.5.0 left it:
     ``name`` is ``bmc_address`` or ``mac``, a node has a row per value.
-    Only the foreign key differs: it cascades, as adoption makes it.
+    The foreign key cascades, as adoption makes it, and values and nodes
+    are indexed for the lookup.
     """
 
     __tablename__ = 'attributes'
-    __table_args__ = TABLE_ARGS
+    __table_args__ = (sa.Index('attributes_value_idx', 'value'),
+                      sa.Index('attributes_node_uuid_idx', 'node_uuid'),
+                      TABLE_ARGS)
 
     uuid = sa.Column(sa.String(36), primary_key=True)
     node_uuid = sa.Column(sa.String(36),

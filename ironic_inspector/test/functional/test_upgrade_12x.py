@@ -254,16 +254,16 @@ class AdoptionTestCase(Release12TestMixin, base.TestCase):
         rc, _, err = self.dbsync('upgrade')
         self.assertEqual(0, rc, err)
         adopted = attributes_table(self.engine)
-        # The adoption only makes the foreign key cascade (on MariaDB the
-        # key's index takes the key's name).
+        # The upgrade only makes the foreign key cascade and indexes the
+        # table for the lookup (on MariaDB, in place of the key's index).
         cascading = [('attributes_node_uuid_fkey', ['node_uuid'], 'nodes',
                       'CASCADE')]
         self.assertNotEqual(cascading, made_by_release_12['foreign_keys'])
-        expected = dict(made_by_release_12, foreign_keys=cascading)
-        if self.engine.dialect.name == 'mysql':
-            expected['indexes'] = [('attributes_node_uuid_fkey',
-                                    ['node_uuid'], False)]
-        self.assertEqual(expected, adopted)
+        self.assertEqual(
+            dict(made_by_release_12, foreign_keys=cascading,
+                 indexes=[('attributes_node_uuid_idx', ['node_uuid'], False),
+                          ('attributes_value_idx', ['value'], False)]),
+            adopted)
         fresh = attributes_table(self.fresh_engine())
         if self.engine.dialect.name == 'sqlite':
             # 12.5.0's SQLite table lets its primary key be NULL; ours not.

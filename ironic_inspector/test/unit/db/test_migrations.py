@@ -60,6 +60,7 @@ class MigrationWalkTestCase(test_fixtures.OpportunisticDBTestMixin,
         self._check_9b7e5d2c1f48()
         self._check_c2e8a5d7f3b1()
         self._check_5d1e7a3c9b24()
+        self._check_8c4f2e6a1d93()
 
     def _check_4f3c2b1a9e07(self):
         self.assertEqual({'uuid', 'state', 'started_at', 'finished_at',
@@ -117,6 +118,13 @@ class MigrationWalkTestCase(test_fixtures.OpportunisticDBTestMixin,
             [(fk['name'], fk['constrained_columns'], fk['referred_table'],
               fk['options'].get('ondelete'))
              for fk in inspector.get_foreign_keys('attributes')])
+
+    def _check_8c4f2e6a1d93(self):
+        self.assertEqual(
+            [('attributes_node_uuid_idx', ['node_uuid']),
+             ('attributes_value_idx', ['value'])],
+            sorted((index['name'], index['column_names']) for index
+                   in sa.inspect(self.engine).get_indexes('attributes')))
 
 
 class ModelsMigrationsSyncTestCase(test_migrations.ModelsMigrationsSync,
