@@ -29,6 +29,9 @@ Commands and their results:
 ``find-node [--bmc-address A ...] [--mac M ...]``
     12.5.0's ``node_cache.find_node``, as its processing looks a node up:
     the UUID it finds.
+``find-loop FILE``
+    ``find_node`` for each ``[bmc_address, [mac, ...]]`` of the JSON list
+    in FILE, in turn; prints the seconds each took.
 ``hooks FILE [--add-ports MODE]``
     run 12.5.0's standard processing hooks (ramdisk_error,
     root_disk_selection, scheduler, validate_interfaces, lldp_basic) on
@@ -113,6 +116,19 @@ def find_node(args):
     node = node_cache.find_node(bmc_address=args.bmc_address, mac=args.mac)
     node.release_lock()
     return node.uuid
+
+
+def find_loop(args):
+    from ironic_inspector import node_cache
+    with open(args.file) as lookups:
+        lookups = json.load(lookups)
+    seconds = []
+    for bmc_address, macs in lookups:
+        started = time.monotonic()
+        node_cache.find_node(bmc_address=[bmc_address],
+                             mac=macs).release_lock()
+        seconds.append(time.monotonic() - started)
+    return seconds
 
 
 class _NodeWithoutIronic:
@@ -202,6 +218,9 @@ def _parser():
     command.add_argument('--bmc-address', action='append', default=[])
     command.add_argument('--mac', action='append', default=[])
     command.set_defaults(func=find_node)
+    command = commands.add_parser('find-loop')
+    command.add_argument('file')
+    command.set_defaults(func=find_loop)
     command = commands.add_parser('hooks')
     command.add_argument('file')
     command.add_argument('--add-ports', default='pxe')
