@@ -6,11 +6,12 @@ save, finish) and GET /v1/introspection/<uuid>/data on a real
 ironic-inspector-api process, beside the bare IntrospectionData.save() and
 IntrospectionData.get_by_node() in this process on the same nodes, with
 the 60 KB and 8 MB samples, 1 and 8 concurrent clients. Prints requests
-(or calls) per second, p50 and p99, and the ratio of the p50s.
+(or calls) per second, p50 and p99, each the median of ``--repeat`` runs,
+and the ratio of the p50s.
 
     python tools/bench/bench_api.py [--quick] [--database postgresql]
         [--sizes 60k 8m] [--clients 1 8] [--requests-60k 200]
-        [--requests-8m 16] [--json FILE]
+        [--requests-8m 16] [--repeat 3] [--json FILE]
 
 MariaDB and PostgreSQL are reached as openstack_citest (see
 tools/test-setup.sh); the scratch database bench_api is created and
@@ -154,6 +155,20 @@ class Bench:
                  bare: results[bare]} for api, bare in PAIRS]
 
 
+def median_rows(runs):
+    """The rows of several runs of the same measurements, each figure the
+    median of its runs."""
+    rows = []
+    for repeated in zip(*runs):
+        row = dict(repeated[0], repeated=len(repeated))
+        for name in (row['api'], row['bare']):
+            row[name] = {figure: statistics.median(run[name][figure]
+                                                   for run in repeated)
+                         for figure in row[name]}
+        rows.append(row)
+    return rows
+
+
 def _uuid(number):
     return '00000000-0000-4000-8000-%012d' % number
 
@@ -182,13 +197,16 @@ def main():
     parser.add_argument('--clients', nargs='+', type=int, default=[1, 8])
     parser.add_argument('--requests-60k', type=int, default=200)
     parser.add_argument('--requests-8m', type=int, default=16)
+    parser.add_argument('--repeat', type=int, default=3,
+                        help='runs of each measurement; every figure shown '
+                             'is the median of its runs')
     parser.add_argument('--quick', action='store_true',
-                        help='a smoke run: 60 KB, 16 requests')
+                        help='a smoke run: 60 KB, 16 requests, once')
     parser.add_argument('--json', help='also write the results here')
     args = parser.parse_args()
     requests_per_size = {'60k': args.requests_60k, '8m': args.requests_8m}
     if args.quick:
-        args.sizes, requests_per_size['60k'] = ['60k'], 16
+        args.sizes, requests_per_size['60k'], args.repeat = ['60k'], 16, 1
     if not bench_storage.available(args.database):
         sys.exit('bench_api.py: error: %s is not reachable' % args.database)
     objects.register_all()
@@ -212,9 +230,12 @@ def main():
             for size in args.sizes:
                 for clients in args.clients:
                     count = max(requests_per_size[size], clients)
-                    print('%s x%d, %d clients' % (size, count, clients),
+                    print('%s x%d, %d clients, %d times'
+                          % (size, count, clients, args.repeat),
                           file=sys.stderr)
-                    rows.extend(bench.measure(size, clients, count))
+                    rows.extend(median_rows([
+                        bench.measure(size, clients, count)
+                        for _ in range(args.repeat)]))
         finally:
             api.cleanUp()
             command.cleanUp()
