@@ -115,7 +115,6 @@ class HooksAgainstRelease12TestCase(base.TestCase):
             self.skipTest('sample %s is missing' % samples.path('1m'))
         objects.register_all()
         self.tempdir = self.useFixture(fixtures.TempDir()).path
-        self.addCleanup(hooks.clear_cache)
 
     def _ours(self, add_ports, document):
         self.config(group='processing', add_ports=add_ports)

@@ -5,7 +5,6 @@ import json
 from ironic_inspector.common import context
 from ironic_inspector.common import exception
 from ironic_inspector import objects
-from ironic_inspector.processing import hooks
 from ironic_inspector.processing import pipeline
 from ironic_inspector.test import base
 from ironic_inspector.test import commands
@@ -111,7 +110,6 @@ class NodeCommandTestCase(base.TestCase):
     def test_added_node_receives_its_ramdisk_data(self):
         if not samples.available('60k'):
             self.skipTest('sample %s is missing' % samples.path('60k'))
-        self.addCleanup(hooks.clear_cache)
         document, bmc_address, macs = samples.ramdisk_document('60k', 31)
         self.add(NODE, '--bmc-address', bmc_address)
         self.assertEqual(NODE, pipeline.process(self.context,

@@ -30,7 +30,6 @@ class HookTestCase(base.TestCase):
         self.document, self.bmc_address, self.macs = (
             samples.ramdisk_document('60k', 7))
         self.node = objects.Node(uuid=NODE, state='processing')
-        self.addCleanup(hooks.clear_cache)
 
     def run_hook(self, hook_class, document=None):
         """Run both steps of a hook built from this test's configuration.

@@ -26,7 +26,6 @@ class PipelineTestCase(base.DbTestCase):
         super().setUp()
         if not samples.available('60k'):
             self.skipTest('sample %s is missing' % samples.path('60k'))
-        self.addCleanup(hooks.clear_cache)
         self.context = context.RequestContext()
         self.document, self.bmc_address, self.macs = (
             samples.ramdisk_document('60k', 11))
