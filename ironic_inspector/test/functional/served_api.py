@@ -68,9 +68,10 @@ class ServedApiTestCase(base.DbTestCase):
         self.assertEqual(0, self.api.exit_code, self.api.log())
         self.assertIn('API stopped', self.api.log())
 
-    def add_node(self, lookup, state='waiting'):
+    def add_node(self, lookup):
+        """Add a waiting node, as ironic-inspector-node does."""
         uuid = uuidutils.generate_uuid()
-        objects.Node(self.context, uuid=uuid, state=state,
+        objects.Node(self.context, uuid=uuid, state='waiting',
                      started_at=timeutils.utcnow(), **lookup).create()
         return uuid
 
