@@ -243,6 +243,9 @@ def create_node(uuid, state, version=None, lookup=None, **values):
         (names in LOOKUP_NAMES), which no other node may have.
     :raises: NodeAlreadyExists, LookupDataInUse
     """
+    # NOTE: 12.x's table has no unique constraint to lean on: two nodes
+    # added at the same moment with the same value both get it; a lookup
+    # by that value then names both instead of choosing one.
     now = timeutils.utcnow()
     row = dict.fromkeys(_NODE_COLUMNS)
     row.update(values, uuid=uuid, state=state, version=version,

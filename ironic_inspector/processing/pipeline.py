@@ -40,7 +40,7 @@ def process(context, document):
         NodeStateInvalid, RamdiskError, ProcessingFailed, ConfigInvalid,
         StorageBackendError
     """
-    _drop_logs(None, document)
+    _check_and_drop_logs(None, document)
     processing_hooks = hooks.get_hooks(conf.CONF)
     node = objects.Node.lookup(context, **lookup.lookup_data(document))
     node.start_processing()
@@ -65,7 +65,7 @@ def reapply(context, node_uuid, document=None):
     node = objects.Node.get_by_uuid(context, node_uuid)
     new_document = document is not None
     if new_document:
-        _drop_logs(node.uuid, document)
+        _check_and_drop_logs(node.uuid, document)
     else:
         document = objects.IntrospectionData.get_by_node(
             context, node.uuid, processed=False).data
@@ -78,7 +78,7 @@ def reapply(context, node_uuid, document=None):
     return node
 
 
-def _drop_logs(node_uuid, document):
+def _check_and_drop_logs(node_uuid, document):
     """Check that the document is a JSON object; drop its ``logs``.
 
     :raises: InvalidIntrospectionData
