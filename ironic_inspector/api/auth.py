@@ -152,7 +152,9 @@ class HttpBasicAuth:
             return None
         digest = hmac.new(self._digest_key, password,
                           hashlib.sha256).digest()
-        if self._verified.get(name) == (hashed, digest):
+        verified_hash, verified_digest = self._verified.get(name, (None, b''))
+        if verified_hash == hashed and hmac.compare_digest(verified_digest,
+                                                           digest):
             return name
         if not bcrypt.checkpw(password, hashed):
             LOG.info('API request with a wrong password for user %s', name)
