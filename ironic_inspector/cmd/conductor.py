@@ -1,8 +1,6 @@
 """ironic-inspector-conductor: serve remotable object calls over RPC."""
 
-import signal
 import sys
-import threading
 
 from oslo_log import log
 import oslo_messaging as messaging
@@ -40,14 +38,7 @@ def serve(stop_event):
 
 
 def main(argv=None):
-    log.register_options(CONF)
-    cli.load_config(PROG, argv)
-    log.setup(CONF, 'ironic-inspector')
-    stop_event = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop_event.set())
-    return cli.run(PROG, lambda: serve(stop_event),
-                   database_url=CONF.database.connection)
+    return cli.run_service(PROG, serve, argv)
 
 
 if __name__ == '__main__':

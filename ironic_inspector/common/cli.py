@@ -4,11 +4,13 @@ import contextlib
 import io
 import logging
 import os
+import signal
 import sys
+import threading
 
 from oslo_config import cfg
-
 from oslo_db import exception as db_exc
+from oslo_log import log
 from sqlalchemy.engine import url as sa_url
 import sqlalchemy.exc
 
@@ -126,3 +128,20 @@ def reader_went_away():
     """
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_FAILURE
+
+
+def run_service(prog, serve, argv=None):
+    """Load the configuration, set up logging and run a service.
+
+    :param serve: called with a ``threading.Event`` that SIGTERM and
+        SIGINT set; returns once the service has stopped.
+    :returns: the exit code, as :func:`run`.
+    """
+    log.register_options(conf.CONF)
+    load_config(prog, argv)
+    log.setup(conf.CONF, 'ironic-inspector')
+    stop_event = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop_event.set())
+    return run(prog, lambda: serve(stop_event),
+               database_url=conf.CONF.database.connection)

@@ -51,9 +51,45 @@ class InvalidUUID(InspectorException):
     code = 400
 
 
+class InvalidRequestBody(InspectorException):
+    """An HTTP request's body is not what the endpoint takes."""
+
+    _msg_fmt = 'Invalid request body: %(reason)s'
+    code = 400
+
+
+class RequestBodyTooLarge(InspectorException):
+    _msg_fmt = ('The request body is larger than the %(limit)d bytes '
+                'allowed by [processing]max_data_size.')
+    code = 413
+
+
+class InvalidAPIVersion(InspectorException):
+    _msg_fmt = ('Malformed API version %(version)r: expected X.Y or '
+                'latest.')
+    code = 400
+
+
+class UnsupportedAPIVersion(InspectorException):
+    _msg_fmt = ('Unsupported API version %(version)s, supported range is '
+                '%(minimum)s to %(maximum)s.')
+    code = 406
+
+
+class InvalidLookupData(InspectorException):
+    _msg_fmt = 'Expected %(expected)s but received %(value)r.'
+    code = 400
+
+
 class InvalidIntrospectionData(InspectorException):
     _msg_fmt = 'Invalid introspection data for node %(node_uuid)s: %(reason)s'
     code = 400
+
+
+class IntrospectionDataTooLarge(InvalidIntrospectionData):
+    """A document over ``[processing]max_data_size``."""
+
+    code = 413
 
 
 class IntrospectionDataNotFound(InspectorException):
@@ -70,6 +106,58 @@ class IntrospectionDataStoreDisabled(InspectorException):
     _msg_fmt = ('Introspection data is not stored: the storage backend is '
                 '"none" ([processing]storage_backend).')
     code = 404
+
+
+class NodeLookupFailed(InspectorException):
+    """No node, or more than one, has the ramdisk's BMC address or MACs."""
+
+    _msg_fmt = 'Could not find a node for %(lookup)s: %(reason)s'
+    code = 404
+
+
+class LookupDataInUse(InspectorException):
+    """Another node has this BMC address or MAC already."""
+
+    _msg_fmt = ('%(name)s %(value)s is already used by node %(node_uuid)s.')
+    code = 409
+
+
+class NodeStateInvalid(InspectorException):
+    """The node is not in a state the operation starts from."""
+
+    _msg_fmt = ('Node %(node_uuid)s is %(state)s; %(operation)s needs it '
+                'to be %(expected)s.')
+    code = 400
+
+
+class NodeLocked(InspectorException):
+    """Another processing of the node is under way."""
+
+    _msg_fmt = ('Node %(node_uuid)s is locked: it is being processed '
+                '(state %(state)s); try again later.')
+    code = 409
+
+
+class RamdiskError(InspectorException):
+    """The ramdisk reported an error instead of (or beside) its data."""
+
+    _msg_fmt = 'Ramdisk reported error: %(error)s'
+    code = 400
+
+
+class ProcessingFailed(InspectorException):
+    """A processing hook refused the document."""
+
+    _msg_fmt = 'Processing hook %(hook)s failed: %(reason)s'
+    code = 400
+
+
+class HookCrashed(ProcessingFailed):
+    """A processing hook raised an exception it did not mean to."""
+
+    _msg_fmt = ('Unexpected %(error_class)s in processing hook %(hook)s: '
+                '%(reason)s')
+    code = 500
 
 
 class StorageBackendError(InspectorException):

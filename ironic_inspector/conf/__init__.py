@@ -10,6 +10,7 @@ import re
 from oslo_config import cfg
 
 from ironic_inspector.common import exception
+from ironic_inspector.conf import api
 from ironic_inspector.conf import conductor
 from ironic_inspector.conf import database
 from ironic_inspector.conf import default
@@ -18,6 +19,7 @@ from ironic_inspector.conf import swift
 
 CONF = cfg.CONF
 
+api.register_opts(CONF)
 conductor.register_opts(CONF)
 default.register_opts(CONF)
 database.register_opts(CONF)

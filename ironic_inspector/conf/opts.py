@@ -1,5 +1,6 @@
 """Options of every group, for oslo-config-generator."""
 
+from ironic_inspector.conf import api
 from ironic_inspector.conf import conductor
 from ironic_inspector.conf import database
 from ironic_inspector.conf import default
@@ -9,7 +10,7 @@ from ironic_inspector.conf import swift
 
 def list_opts():
     return [
-        ('DEFAULT', default.list_opts()),
+        ('DEFAULT', default.list_opts() + api.list_opts()),
         (conductor.GROUP, conductor.list_opts()),
         ('database', database.list_opts()),
         ('processing', processing.list_opts()),

@@ -27,6 +27,36 @@ _OPTS = [
                 default=False,
                 help='Copy a document found in a fallback backend into the '
                      'configured backend when it is read.'),
+    cfg.StrOpt('default_processing_hooks',
+               default='ramdisk_error,root_disk_selection,scheduler,'
+                       'validate_interfaces,lldp_basic',
+               help='The standard processing hooks, comma-separated, in the '
+                    'order they run. Change processing_hooks, not this.'),
+    cfg.StrOpt('processing_hooks',
+               default='$default_processing_hooks',
+               help='The processing hooks to run, comma-separated, in '
+                    'order: names of entry points in the '
+                    '"ironic_inspector.hooks.processing" namespace. Add '
+                    'yours to the standard ones with '
+                    '"$default_processing_hooks,my_hook". An unknown name, '
+                    'or a hook before one it needs, is refused when the '
+                    'hooks load.'),
+    cfg.StrOpt('add_ports',
+               default='pxe',
+               choices=[('all', 'every interface with a MAC address'),
+                        ('active', 'interfaces with an IP address'),
+                        ('pxe', 'the interface the node booted from (the '
+                                'ramdisk\'s "boot_interface"), or the '
+                                'active ones if it is not known'),
+                        ('disabled', 'as "active"')],
+               help='Which interfaces validate_interfaces lists under '
+                    '"interfaces" and "macs" (every interface with a valid '
+                    'MAC is under "all_interfaces").'),
+    cfg.BoolOpt('disk_partitioning_spacing',
+                default=True,
+                help='Whether root_disk_selection leaves 1 GiB of the root '
+                     'disk for partitioning: "local_gb" is then its size in '
+                     'GiB minus 1.'),
 ]
 
 

@@ -16,6 +16,7 @@ from oslo_db import api as oslo_db_api
 from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import enginefacade
 from oslo_utils import timeutils
+from oslo_utils import uuidutils
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 from sqlalchemy.dialects import postgresql
@@ -26,6 +27,7 @@ from ironic_inspector.db import models
 
 _NODES = models.Node.__table__
 _DATA = models.IntrospectionData.__table__
+_ATTRIBUTES = models.Attribute.__table__
 
 # NOTE: the statements of the frequent calls are built once, with bound
 # parameters: building an expression costs more than running it on a
@@ -263,18 +265,54 @@ def ping():
 
 
 @_db_call
-def create_node(uuid, state, version=None, **values):
-    """Add a node to the node cache.
+def create_node(uuid, state, version=None, lookup=None, **values):
+    """Add a node to the node cache, with its lookup data.
 
-    :raises: NodeAlreadyExists
+    :param lookup: ``{name: [value, ...]}`` of the node's lookup data
+        (names in LOOKUP_NAMES), which no other node may have.
+    :raises: NodeAlreadyExists, LookupDataInUse
     """
+    # NOTE: 12.x's table has no unique constraint to lean on: two nodes
+    # added at the same moment with the same value both get it; a lookup
+    # by that value then names both instead of choosing one.
     now = timeutils.utcnow()
     row = dict.fromkeys(_NODE_COLUMNS)
     row.update(values, uuid=uuid, state=state, version=version,
                created_at=now, updated_at=now)
+    attributes = [{'uuid': uuidutils.generate_uuid(), 'node_uuid': uuid,
+                   'name': name, 'value': value}
+                  for name, values in sorted((lookup or {}).items())
+                  for value in values]
     with writer_connection() as conn:
+        if attributes:
+            _check_lookup_free(conn, lookup)
         conn.execute(_INSERT_NODE, row)
+        if attributes:
+            conn.execute(_ATTRIBUTES.insert(), attributes)
     return row
+
+
+@_db_call
+def transition_node(uuid, from_states, state, **values):
+    """Change a node's state, only if it is in one of ``from_states``.
+
+    One conditional UPDATE: of concurrent calls that start from the same
+    state, exactly one changes it.
+
+    :returns: ``(changed, columns)``: whether the node was in one of
+        ``from_states`` and changed, and its columns afterwards.
+    :raises: NodeNotFound
+    """
+    values.update(state=state, updated_at=timeutils.utcnow())
+    with writer_connection() as conn:
+        changed = conn.execute(
+            _NODES.update().where(_NODES.c.uuid == uuid,
+                                  _NODES.c.state.in_(from_states))
+            .values(**values)).rowcount == 1
+        row = conn.execute(_SELECT_NODE, {'key': uuid}).mappings().first()
+    if row is None:
+        raise exception.NodeNotFound(node_uuid=uuid)
+    return changed, dict(row)
 
 
 @_db_call
@@ -354,6 +392,76 @@ def delete_node(uuid):
         result = conn.execute(_DELETE_NODE, {'key': uuid})
     if not result.rowcount:
         raise exception.NodeNotFound(node_uuid=uuid)
+
+
+# Lookup data: ironic-inspector 12.x's attributes table
+
+# The names of lookup values, as 12.x stores them.
+BMC_ADDRESS = 'bmc_address'
+MAC = 'mac'
+LOOKUP_NAMES = (BMC_ADDRESS, MAC)
+
+
+def _lookup_condition(lookup):
+    """Rows holding any of the values of ``{name: [value, ...]}``."""
+    return sa.or_(*[sa.and_(_ATTRIBUTES.c.name == name,
+                            _ATTRIBUTES.c.value.in_(values))
+                    for name, values in sorted(lookup.items()) if values])
+
+
+def _check_lookup_free(conn, lookup):
+    """:raises: LookupDataInUse when a node has one of these values."""
+    taken = conn.execute(
+        sa.select(_ATTRIBUTES.c.name, _ATTRIBUTES.c.value,
+                  _ATTRIBUTES.c.node_uuid)
+        .where(_lookup_condition(lookup))
+        .order_by(_ATTRIBUTES.c.name, _ATTRIBUTES.c.value).limit(1)).first()
+    if taken is not None:
+        raise exception.LookupDataInUse(name=taken.name, value=taken.value,
+                                        node_uuid=taken.node_uuid)
+
+
+@_db_call
+def find_nodes(lookup):
+    """Nodes having any of the lookup values, best match first.
+
+    One query, however many values are given.
+
+    :param lookup: ``{name: [value, ...]}``.
+    :returns: ``[(node_uuid, values matched), ...]``, most matches first.
+    """
+    if not any(lookup.values()):
+        return []
+    matches = sa.func.count().label('matches')
+    query = (sa.select(_ATTRIBUTES.c.node_uuid, matches)
+             .where(_lookup_condition(lookup),
+                    _ATTRIBUTES.c.node_uuid.is_not(None))
+             .group_by(_ATTRIBUTES.c.node_uuid)
+             .order_by(matches.desc(), _ATTRIBUTES.c.node_uuid))
+    with _reader() as conn:
+        return [tuple(row) for row in conn.execute(query)]
+
+
+@_db_call
+def get_lookup_data(uuids=None):
+    """The lookup data of nodes, by node; ``None``: of every node.
+
+    :returns: ``{node_uuid: {name: [value, ...]}}``, values sorted; a
+        node without lookup data is absent.
+    """
+    query = (sa.select(_ATTRIBUTES.c.node_uuid, _ATTRIBUTES.c.name,
+                       _ATTRIBUTES.c.value)
+             .where(_ATTRIBUTES.c.name.in_(LOOKUP_NAMES))
+             .order_by(_ATTRIBUTES.c.node_uuid, _ATTRIBUTES.c.name,
+                       _ATTRIBUTES.c.value))
+    if uuids is not None:
+        query = query.where(_ATTRIBUTES.c.node_uuid.in_(list(uuids)))
+    found = {}
+    with _reader() as conn:
+        for row in conn.execute(query):
+            found.setdefault(row.node_uuid, {}).setdefault(
+                row.name, []).append(row.value)
+    return found
 
 
 # Introspection data

@@ -48,3 +48,26 @@ class IntrospectionData(Base):
     created_at = sa.Column(sa.DateTime, nullable=True)
     updated_at = sa.Column(sa.DateTime, nullable=True)
     version = sa.Column(sa.String(15), nullable=True)
+
+
+class Attribute(Base):
+    """One lookup value of a node: its BMC address or a MAC address.
+
+    The table of ironic-inspector 12.x, as its release 12.5.0 left it:
+    ``name`` is ``bmc_address`` or ``mac``, a node has a row per value.
+    The foreign key cascades, as adoption makes it, and values and nodes
+    are indexed for the lookup.
+    """
+
+    __tablename__ = 'attributes'
+    __table_args__ = (sa.Index('attributes_value_idx', 'value'),
+                      sa.Index('attributes_node_uuid_idx', 'node_uuid'),
+                      TABLE_ARGS)
+
+    uuid = sa.Column(sa.String(36), primary_key=True)
+    node_uuid = sa.Column(sa.String(36),
+                          sa.ForeignKey('nodes.uuid', ondelete='CASCADE',
+                                        name='attributes_node_uuid_fkey'),
+                          nullable=True)
+    name = sa.Column(sa.String(255), nullable=False)
+    value = sa.Column(sa.String(255), nullable=True)

@@ -1,7 +1,11 @@
 """Field types of the project's objects."""
 
+import ipaddress
+
+from oslo_utils import netutils
 from oslo_versionedobjects import fields
 
+from ironic_inspector.common import exception
 from ironic_inspector.storage import base as storage_base
 
 BooleanField = fields.BooleanField
@@ -40,3 +44,38 @@ class JsonObject(fields.FieldType):
 
 class JsonObjectField(fields.AutoTypedField):
     AUTO_TYPE = JsonObject()
+
+
+class MACAddress(fields.FieldType):
+    """A MAC address, stored in lower case; anything else is
+    InvalidLookupData."""
+
+    @staticmethod
+    def coerce(obj, attr, value):
+        if not isinstance(value, str) or not netutils.is_valid_mac(value):
+            raise exception.InvalidLookupData(
+                expected='a MAC address like 52:54:00:12:34:56', value=value)
+        return value.lower()
+
+
+class IPAddress(fields.FieldType):
+    """An IPv4 or IPv6 address, in its compressed form; anything else is
+    InvalidLookupData."""
+
+    @staticmethod
+    def coerce(obj, attr, value):
+        try:
+            if isinstance(value, str):
+                return ipaddress.ip_address(value).compressed
+        except ValueError:
+            pass
+        raise exception.InvalidLookupData(expected='an IPv4 or IPv6 address',
+                                          value=value)
+
+
+class ListOfMACAddressesField(fields.AutoTypedField):
+    AUTO_TYPE = fields.List(MACAddress())
+
+
+class ListOfIPAddressesField(fields.AutoTypedField):
+    AUTO_TYPE = fields.List(IPAddress())

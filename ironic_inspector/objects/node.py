@@ -1,9 +1,17 @@
 """Node: a node of the node cache."""
 
+from oslo_utils import timeutils
+from oslo_utils import versionutils
+
+from ironic_inspector.common import exception
+from ironic_inspector.common import states
 from ironic_inspector.db import api as db_api
 from ironic_inspector.objects import base
 from ironic_inspector.objects import fields
 from ironic_inspector import storage
+
+# Lookup data fields and the names 12.x's attributes table gives them.
+_LOOKUP_FIELDS = {'bmc_addresses': db_api.BMC_ADDRESS, 'macs': db_api.MAC}
 
 
 @base.InspectorObjectRegistry.register
@@ -11,7 +19,9 @@ class Node(base.InspectorObject):
     """A cached node; its introspection data go when it goes."""
 
     # Version 1.0: uuid, state, started_at, finished_at, error
-    VERSION = '1.0'
+    # Version 1.1: adds bmc_addresses and macs (lookup data), lookup,
+    #              start_processing, start_reapply and finish
+    VERSION = '1.1'
 
     fields = {
         'uuid': fields.NodeUUIDField(nullable=False),
@@ -19,11 +29,23 @@ class Node(base.InspectorObject):
         'started_at': fields.DateTimeField(nullable=True),
         'finished_at': fields.DateTimeField(nullable=True),
         'error': fields.StringField(nullable=True),
+        'bmc_addresses': fields.ListOfIPAddressesField(nullable=False,
+                                                       default=[]),
+        'macs': fields.ListOfMACAddressesField(nullable=False, default=[]),
     }
 
+    def obj_make_compatible(self, primitive, target_version):
+        super().obj_make_compatible(primitive, target_version)
+        if versionutils.convert_version_to_tuple(target_version) < (1, 1):
+            for name in _LOOKUP_FIELDS:
+                primitive.pop(name, None)
+
     @classmethod
-    def _from_row(cls, context, row):
-        node = cls(context, **{name: row[name] for name in cls.fields})
+    def _from_row(cls, context, row, lookup=None):
+        node = cls(context, **{name: row[name] for name in cls.fields
+                               if name not in _LOOKUP_FIELDS})
+        for name, attribute in _LOOKUP_FIELDS.items():
+            setattr(node, name, (lookup or {}).get(attribute, []))
         node.obj_reset_changes()
         return node
 
@@ -32,28 +54,122 @@ class Node(base.InspectorObject):
     def get_by_uuid(cls, context, uuid):
         """:raises: InvalidUUID, NodeNotFound"""
         uuid = fields.NodeUUID.coerce(None, 'uuid', uuid)
-        return cls._from_row(context, db_api.get_node(uuid))
+        row = db_api.get_node(uuid)
+        return cls._from_row(context, row,
+                             db_api.get_lookup_data([uuid]).get(uuid))
 
     @classmethod
     @base.remotable
     def list(cls, context):
         """Every cached node, by UUID."""
-        return [cls._from_row(context, row) for row in db_api.list_nodes()]
+        lookup = db_api.get_lookup_data()
+        return [cls._from_row(context, row, lookup.get(row['uuid']))
+                for row in db_api.list_nodes()]
+
+    @classmethod
+    @base.remotable
+    def lookup(cls, context, bmc_addresses=(), macs=()):
+        """The node with the most of these BMC addresses and MACs.
+
+        One query searches all the values given. Values that are not
+        valid addresses match nothing.
+
+        :raises: NodeLookupFailed when no node has any of them, or when
+            several have as many of them.
+        """
+        lookup = {db_api.BMC_ADDRESS: _valid(fields.IPAddress,
+                                             bmc_addresses),
+                  db_api.MAC: _valid(fields.MACAddress, macs)}
+        found = db_api.find_nodes(lookup)
+        described = _describe(lookup)
+        if not found:
+            raise exception.NodeLookupFailed(
+                lookup=described, reason='no node in the node cache has '
+                                         'them')
+        best = [uuid for uuid, matches in found if matches == found[0][1]]
+        if len(best) > 1:
+            raise exception.NodeLookupFailed(
+                lookup=described, reason='nodes %s match as many of them'
+                                         % ', '.join(best))
+        return cls.get_by_uuid(context, best[0])
 
     @base.remotable
     def create(self):
-        """:raises: NodeAlreadyExists"""
+        """:raises: NodeAlreadyExists, LookupDataInUse"""
+        self.obj_set_defaults(*_LOOKUP_FIELDS)
         values = self.obj_get_changes()
-        db_api.create_node(values.pop('uuid'), values.pop('state'),
-                           version=self.get_target_version(), **values)
-        self.obj_reset_changes()
+        lookup = {attribute: values.pop(name, [])
+                  for name, attribute in _LOOKUP_FIELDS.items()}
+        row = db_api.create_node(values.pop('uuid'), values.pop('state'),
+                                 version=self.get_target_version(),
+                                 lookup=lookup, **values)
+        self._set_columns(row)
 
     @base.remotable
     def save(self):
-        """Write the changed fields. :raises: NodeNotFound"""
+        """Write the changed fields.
+
+        Lookup data are written when the node is created only.
+
+        :raises: NodeNotFound, ValueError for changed lookup data
+        """
         changes = self.obj_get_changes()
+        if set(changes) & set(_LOOKUP_FIELDS):
+            raise ValueError('the lookup data of node %s cannot change; '
+                             'delete and add the node' % self.uuid)
         if changes:
             db_api.update_node(self.uuid, **changes)
+        self.obj_reset_changes()
+
+    @base.remotable
+    def start_processing(self):
+        """Lock a waiting node for the processing of its ramdisk's data.
+
+        :raises: NodeLocked while it is processed; NodeStateInvalid when
+            it is not waiting; NodeNotFound
+        """
+        self._transition('processing', (states.WAITING,), states.PROCESSING,
+                         error=None)
+
+    @base.remotable
+    def start_reapply(self):
+        """Lock a finished node (or one in error) to process it again.
+
+        :raises: NodeLocked while it is processed; NodeStateInvalid when
+            it has not finished; NodeNotFound
+        """
+        self._transition('reapply', (states.FINISHED, states.ERROR),
+                         states.REAPPLYING, started_at=timeutils.utcnow(),
+                         finished_at=None, error=None)
+
+    @base.remotable
+    def finish(self, error=None):
+        """Release the lock: finished, or in error with ``error``.
+
+        :raises: NodeStateInvalid when the node is not being processed;
+            NodeNotFound
+        """
+        self._transition('finish', states.LOCKED,
+                         states.ERROR if error else states.FINISHED,
+                         finished_at=timeutils.utcnow(), error=error)
+
+    def _transition(self, operation, from_states, state, **values):
+        changed, row = db_api.transition_node(self.uuid, from_states, state,
+                                              **values)
+        self._set_columns(row)
+        if changed:
+            return
+        if row['state'] in states.LOCKED:
+            raise exception.NodeLocked(node_uuid=self.uuid,
+                                       state=row['state'])
+        raise exception.NodeStateInvalid(
+            node_uuid=self.uuid, state=row['state'], operation=operation,
+            expected=' or '.join(from_states))
+
+    def _set_columns(self, row):
+        """Take the values of the node's database columns."""
+        for name in row.keys() & set(self.fields) - set(_LOOKUP_FIELDS):
+            setattr(self, name, row[name])
         self.obj_reset_changes()
 
     @base.remotable
@@ -71,3 +187,20 @@ class Node(base.InspectorObject):
         if not backend.deleted_with_node:
             backend.delete(self.uuid)
         db_api.delete_node(self.uuid)
+
+
+def _valid(field_type, values):
+    """The values the field type accepts, in its form; others dropped."""
+    valid = []
+    for value in values:
+        try:
+            valid.append(field_type.coerce(None, None, value))
+        except exception.InvalidLookupData:
+            continue
+    return sorted(set(valid))
+
+
+def _describe(lookup):
+    return '; '.join('%s %s' % (name, ', '.join(values))
+                     for name, values in sorted(lookup.items())
+                     if values) or 'no BMC address or MAC'

@@ -75,7 +75,7 @@ def encode_document(node_uuid, data, max_size):
         raise exception.InvalidIntrospectionData(
             node_uuid=node_uuid, reason='not serialisable as JSON: %s' % exc)
     if len(encoded) > max_size:
-        raise exception.InvalidIntrospectionData(
+        raise exception.IntrospectionDataTooLarge(
             node_uuid=node_uuid,
             reason='%d bytes as JSON, more than the %d bytes allowed by '
                    '[processing]max_data_size' % (len(encoded), max_size))

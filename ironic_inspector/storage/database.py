@@ -44,7 +44,7 @@ class DatabaseStore(base.StorageBackend):
         size = (len(document) + document.count(b'"')
                 + document.count(b'\\') + _STATEMENT_OVERHEAD)
         if size > limit:
-            raise exception.InvalidIntrospectionData(
+            raise exception.IntrospectionDataTooLarge(
                 node_uuid=node_uuid,
                 reason='%d bytes as JSON, more than the database server '
                        'accepts in one statement (max_allowed_packet = %d); '

@@ -6,6 +6,7 @@ from oslo_db.sqlalchemy import test_fixtures
 import testtools
 
 from ironic_inspector import conf
+from ironic_inspector.processing import hooks
 from ironic_inspector import storage
 from ironic_inspector.test import db_fixtures
 
@@ -17,9 +18,11 @@ class TestCase(testtools.TestCase):
         super().setUp()
         self._config = self.useFixture(config_fixture.Config(conf.CONF))
         self.logs = self.useFixture(fixtures.FakeLogger(level='DEBUG'))
-        # Backends are built from the configuration on first use.
-        storage.clear_cache()
-        self.addCleanup(storage.clear_cache)
+        # Backends and processing hooks are built from the configuration
+        # on first use.
+        for cache in (storage, hooks):
+            cache.clear_cache()
+            self.addCleanup(cache.clear_cache)
 
     def config(self, group=None, **values):
         """Override options for this test only."""

@@ -26,6 +26,19 @@ Commands and their results:
     the stored document.
 ``delete-node UUID``
     12.5.0's ``db.delete_node`` (it deletes the node's rows itself).
+``find-node [--bmc-address A ...] [--mac M ...]``
+    12.5.0's ``node_cache.find_node``, as its processing looks a node up:
+    the UUID it finds.
+``find-loop FILE``
+    ``find_node`` for each ``[bmc_address, [mac, ...]]`` of the JSON list
+    in FILE, in turn; prints the seconds each took.
+``hooks FILE [--add-ports MODE]``
+    run 12.5.0's standard processing hooks (ramdisk_error,
+    root_disk_selection, scheduler, validate_interfaces, lldp_basic) on
+    the JSON document of FILE as its processing does: every hook's
+    ``before_processing``, then every ``before_update``. Ironic is not
+    there: the node the hooks see has no properties and no ports. The
+    result is the processed document, or ``{"refused": message}``.
 ``save-loop SECONDS FILE UUID [UUID ...]``
     save FILE for the nodes in turn for SECONDS; prints
     ``[[start, seconds], ...]`` (wall-clock start) of every save.
@@ -98,6 +111,71 @@ def delete_node(args):
     return {'deleted': args.uuid}
 
 
+def find_node(args):
+    from ironic_inspector import node_cache
+    node = node_cache.find_node(bmc_address=args.bmc_address, mac=args.mac)
+    node.release_lock()
+    return node.uuid
+
+
+def find_loop(args):
+    from ironic_inspector import node_cache
+    with open(args.file) as lookups:
+        lookups = json.load(lookups)
+    seconds = []
+    for bmc_address, macs in lookups:
+        started = time.monotonic()
+        node_cache.find_node(bmc_address=[bmc_address],
+                             mac=macs).release_lock()
+        seconds.append(time.monotonic() - started)
+    return seconds
+
+
+class _NodeWithoutIronic:
+    """What 12.5.0's hooks ask of a node, with no ironic behind it."""
+
+    uuid = '00000000-0000-0000-0000-000000000000'
+    properties = {}
+    provision_state = 'manageable'
+
+    def node(self):
+        return self
+
+    def update_properties(self, **properties):
+        pass
+
+    def create_ports(self, ports):
+        pass
+
+    def ports(self):
+        return {}
+
+
+def run_hooks(args):
+    from ironic_inspector.plugins import base as plugins_base
+    from ironic_inspector import utils
+    from oslo_config import cfg
+    cfg.CONF.set_override('processing_hooks', ','.join(_STANDARD_HOOKS),
+                          'processing')
+    cfg.CONF.set_override('add_ports', args.add_ports, 'processing')
+    with open(args.file) as document:
+        data = json.load(document)
+    hooks = [extension.obj
+             for extension in plugins_base.processing_hooks_manager()]
+    try:
+        for hook in hooks:
+            hook.before_processing(data)
+        for hook in hooks:
+            hook.before_update(data, _NodeWithoutIronic())
+    except utils.Error as exc:
+        return {'refused': str(exc)}
+    return data
+
+
+_STANDARD_HOOKS = ('ramdisk_error', 'root_disk_selection', 'scheduler',
+                   'validate_interfaces', 'lldp_basic')
+
+
 def save_loop(args):
     with open(args.file) as document:
         data = json.load(document)
@@ -136,6 +214,17 @@ def _parser():
     command = commands.add_parser('delete-node')
     command.add_argument('uuid')
     command.set_defaults(func=delete_node)
+    command = commands.add_parser('find-node')
+    command.add_argument('--bmc-address', action='append', default=[])
+    command.add_argument('--mac', action='append', default=[])
+    command.set_defaults(func=find_node)
+    command = commands.add_parser('find-loop')
+    command.add_argument('file')
+    command.set_defaults(func=find_loop)
+    command = commands.add_parser('hooks')
+    command.add_argument('file')
+    command.add_argument('--add-ports', default='pxe')
+    command.set_defaults(func=run_hooks)
     command = commands.add_parser('save-loop')
     command.add_argument('seconds', type=float)
     command.add_argument('file')

@@ -45,3 +45,37 @@ def padded(size_bytes):
     current = len(json.dumps(document, separators=(',', ':')))
     document['extra_padding'] = 'x' * max(0, size_bytes - current - 20)
     return document
+
+
+# The keys of a sample that the processing hooks add; a ramdisk sends the
+# rest (its own choice of root disk, "root_disk", too).
+HOOK_KEYS = ('local_gb', 'cpus', 'cpu_arch', 'memory_mb', 'all_interfaces',
+             'interfaces', 'macs', 'ipmi_address', 'ipmi_v6address')
+
+
+def ramdisk_document(size, index=0):
+    """A sample as a ramdisk posts it: without the keys the hooks add.
+
+    :param index: gives the document BMC and MAC addresses of its own
+        (derived from ``index``, below 65536), so that documents of
+        different indexes are looked up as different nodes.
+    :returns: ``(document, bmc_address, macs)``.
+    """
+    document = load(size)
+    for key in HOOK_KEYS:
+        document.pop(key, None)
+    inventory = document['inventory']
+    high, low = divmod(index, 256)
+    bmc_address = '198.18.%d.%d' % (high, low)
+    inventory['bmc_address'] = bmc_address
+    inventory['hostname'] = 'node-%d' % index
+    macs = []
+    for number, interface in enumerate(inventory['interfaces']):
+        mac = '52:54:%02x:%02x:%02x:%02x' % (high, low, number // 256,
+                                             number % 256)
+        if document.get('boot_interface', '').replace('-', ':').endswith(
+                interface['mac_address']):
+            document['boot_interface'] = '01-' + mac.replace(':', '-')
+        interface['mac_address'] = mac
+        macs.append(mac)
+    return document, bmc_address, macs

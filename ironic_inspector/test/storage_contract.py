@@ -162,9 +162,10 @@ class StorageContractTests:
     def test_too_large(self):
         self.config(group='processing', max_data_size=1024)
         self.backend = self.make_backend()
-        exc = self._assert_rejected(exception.InvalidIntrospectionData,
+        exc = self._assert_rejected(exception.IntrospectionDataTooLarge,
                                     {'a': 'x' * 2048})
         self.assertIn('max_data_size', str(exc))
+        self.assertEqual(413, exc.code)
 
     def test_delete_says_how_many(self):
         self.backend.save(self.uuid, {'p': 1}, processed=True)

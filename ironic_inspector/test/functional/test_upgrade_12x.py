@@ -27,6 +27,7 @@ from ironic_inspector.db import migration
 from ironic_inspector.db import models
 from ironic_inspector.db import online_migrations
 from ironic_inspector import objects
+from ironic_inspector.processing import pipeline
 from ironic_inspector.test import base
 from ironic_inspector.test import commands
 from ironic_inspector.test import db_fixtures
@@ -43,6 +44,15 @@ ADOPTED_LEFTOVERS = (
        ('remove_column', 'nodes', 'manage_boot'),
        ('modify_type', 'nodes', 'state'),
        ('modify_nullable', 'introspection_data', 'data')})
+# On SQLite, 12.5.0's primary key of attributes also takes NULL.
+ADOPTED_SQLITE_LEFTOVERS = {('modify_nullable', 'attributes', 'uuid')}
+
+
+def adopted_leftovers(engine):
+    """ADOPTED_LEFTOVERS, with SQLite's own on SQLite."""
+    if engine.dialect.name == 'sqlite':
+        return ADOPTED_LEFTOVERS | ADOPTED_SQLITE_LEFTOVERS
+    return ADOPTED_LEFTOVERS
 
 
 def schema_differences(engine):
@@ -62,6 +72,24 @@ def schema_differences(engine):
         else:
             found.add((diff[0], diff[2], diff[3].name))
     return found
+
+
+def attributes_table(engine):
+    """What defines the attributes table: columns, keys and indexes."""
+    inspector = sa.inspect(engine)
+    primary_key = inspector.get_pk_constraint('attributes')
+    return {
+        'columns': [(c['name'], str(c['type']), c['nullable'])
+                    for c in inspector.get_columns('attributes')],
+        'primary_key': (primary_key['name'],
+                        primary_key['constrained_columns']),
+        'foreign_keys': [(fk['name'], fk['constrained_columns'],
+                          fk['referred_table'], fk['options'].get('ondelete'))
+                         for fk in inspector.get_foreign_keys('attributes')],
+        'indexes': sorted((index['name'], index['column_names'],
+                           index['unique'])
+                          for index in inspector.get_indexes('attributes')),
+    }
 
 
 def schema_snapshot(engine):
@@ -181,7 +209,8 @@ class AdoptionTestCase(Release12TestMixin, base.TestCase):
         self.assertNotIn('Traceback', err)
         rc, out, err = self.dbsync('version')
         self.assertEqual((0, migration.head()), (rc, out.strip()), err)
-        self.assertEqual(ADOPTED_LEFTOVERS, schema_differences(self.engine))
+        self.assertEqual(adopted_leftovers(self.engine),
+                         schema_differences(self.engine))
 
         adopted = schema_snapshot(self.engine)
         rc, out, err = self.dbsync('upgrade')
@@ -201,8 +230,89 @@ class AdoptionTestCase(Release12TestMixin, base.TestCase):
         self.assertEqual(0, rc, err)
         rc, out, err = self.command.run('status', 'upgrade', 'check')
         self.assertEqual(0, rc, out + err)
-        self.assertIn('Tables of ironic-inspector 12.x remain: attributes, '
-                      'options, rules', ' '.join(out.replace('|', '').split()))
+        self.assertIn('Tables of ironic-inspector 12.x remain: options, '
+                      'rules', ' '.join(out.replace('|', '').split()))
+
+    def fresh_engine(self):
+        """A new database on the same server, with this release's schema.
+        """
+        if self.engine.dialect.name == 'sqlite':
+            url = 'sqlite:///%s' % os.path.join(self.tempdir, 'fresh.db')
+        else:
+            backend = self._get_default_provisioned_db().backend
+            name = 'fresh%s' % uuidutils.generate_uuid(dashed=False)[:16]
+            backend.create_named_database(name)
+            self.addCleanup(backend.drop_named_database, name)
+            url = backend.provisioned_database_url(name)
+        engine = sa.create_engine(url)
+        self.addCleanup(engine.dispose)
+        migration.upgrade('head', engine=engine)
+        return engine
+
+    def test_lookup_data_shared_by_both_releases(self):
+        made_by_release_12 = attributes_table(self.engine)
+        rc, _, err = self.dbsync('upgrade')
+        self.assertEqual(0, rc, err)
+        adopted = attributes_table(self.engine)
+        # The upgrade only makes the foreign key cascade and indexes the
+        # table for the lookup (on MariaDB, in place of the key's index).
+        cascading = [('attributes_node_uuid_fkey', ['node_uuid'], 'nodes',
+                      'CASCADE')]
+        self.assertNotEqual(cascading, made_by_release_12['foreign_keys'])
+        self.assertEqual(
+            dict(made_by_release_12, foreign_keys=cascading,
+                 indexes=[('attributes_node_uuid_idx', ['node_uuid'], False),
+                          ('attributes_value_idx', ['value'], False)]),
+            adopted)
+        fresh = attributes_table(self.fresh_engine())
+        if self.engine.dialect.name == 'sqlite':
+            # 12.5.0's SQLite table lets its primary key be NULL; ours not.
+            adopted['columns'] = [
+                (name, kind, nullable and name != 'uuid')
+                for name, kind, nullable in adopted['columns']]
+        self.assertEqual(adopted, fresh)
+
+        self.assertEachReleaseFindsTheOthersNodes()
+
+    def assertEachReleaseFindsTheOthersNodes(self):
+        self.command.use_database()
+
+        # 12.5.0's node, by either of its lookup values.
+        for lookup in ({'macs': ['52:54:00:12:34:56']},
+                       {'bmc_addresses': ['192.0.2.1']}):
+            found = objects.Node.lookup(self.ctx, **lookup)
+            self.assertEqual((self.node_a, ['192.0.2.1'],
+                              ['52:54:00:12:34:56']),
+                             (found.uuid, found.bmc_addresses, found.macs))
+        self.assertRaises(exception.LookupDataInUse, objects.Node(
+            self.ctx, uuid=uuidutils.generate_uuid(), state='waiting',
+            macs=['52:54:00:12:34:56']).create)
+
+        # Ours, as 12.5.0's processing looks it up.
+        node_c = uuidutils.generate_uuid()
+        macs = ['52:54:00:ab:cd:01', '52:54:00:ab:cd:02']
+        objects.Node(self.ctx, uuid=node_c, state='waiting', macs=macs,
+                     bmc_addresses=['192.0.2.50']).create()
+        by_mac, by_bmc_address, found = self.release(
+            ['find-node', '--mac', macs[1]],
+            ['find-node', '--bmc-address', '192.0.2.50'], ['node', node_c])
+        self.assertEqual([node_c, node_c], [by_mac, by_bmc_address])
+        self.assertEqual({'bmc_address': ['192.0.2.50'], 'mac': macs},
+                         found['attributes'])
+
+        # Our pipeline processes a ramdisk's data for 12.5.0's node, and
+        # 12.5.0 reads the result.
+        document, _, _ = samples.ramdisk_document('60k', 21)
+        document['inventory']['interfaces'][3]['mac_address'] = (
+            '52:54:00:12:34:56')
+        node = pipeline.process(self.ctx, document)
+        self.assertEqual((self.node_a, 'finished'), (node.uuid, node.state))
+        processed, found = self.release(['get', self.node_a, 'processed'],
+                                        ['node', self.node_a])
+        self.assertEqual(objects.IntrospectionData.get_by_node(
+            self.ctx, self.node_a).data, processed)
+        self.assertEqual(445, processed['local_gb'])
+        self.assertEqual('finished', found['state'])
 
     def test_long_transaction_makes_upgrade_fail_then_again_finishes(self):
         if self.engine.dialect.name == 'sqlite':
@@ -224,7 +334,8 @@ class AdoptionTestCase(Release12TestMixin, base.TestCase):
         rc, out, err = self.dbsync('upgrade')
         self.assertEqual(0, rc, err)
         self.assertIn('Adopted', out)
-        self.assertEqual(ADOPTED_LEFTOVERS, schema_differences(self.engine))
+        self.assertEqual(adopted_leftovers(self.engine),
+                         schema_differences(self.engine))
 
     def test_both_releases_work_on_the_adopted_database(self):
         rc, _, err = self.dbsync('upgrade')

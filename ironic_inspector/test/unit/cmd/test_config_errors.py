@@ -11,6 +11,7 @@ COMMANDS = {
     'data': ('list',),
     'dbsync': ('upgrade',),
     'migrate_data': ('--from', 'swift', '--to', 'database'),
+    'node': ('list',),
     'quickstart': (),
     'status': ('upgrade', 'check'),
 }

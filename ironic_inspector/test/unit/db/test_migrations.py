@@ -59,6 +59,8 @@ class MigrationWalkTestCase(test_fixtures.OpportunisticDBTestMixin,
         self._upgrade('head')
         self._check_9b7e5d2c1f48()
         self._check_c2e8a5d7f3b1()
+        self._check_5d1e7a3c9b24()
+        self._check_8c4f2e6a1d93()
 
     def _check_4f3c2b1a9e07(self):
         self.assertEqual({'uuid', 'state', 'started_at', 'finished_at',
@@ -99,6 +101,30 @@ class MigrationWalkTestCase(test_fixtures.OpportunisticDBTestMixin,
             has_lz4 = lz4_revision._server_has_lz4(conn)
         # 'l' is LZ4; '' the server's default.
         self.assertEqual('l' if has_lz4 else '', method)
+
+    def _check_5d1e7a3c9b24(self):
+        # ironic-inspector 12.5.0's table, its key cascading.
+        inspector = sa.inspect(self.engine)
+        self.assertEqual(
+            [('name', False), ('value', True), ('uuid', False),
+             ('node_uuid', True)],
+            [(c['name'], c['nullable'])
+             for c in inspector.get_columns('attributes')])
+        self.assertEqual(['uuid'], inspector.get_pk_constraint(
+            'attributes')['constrained_columns'])
+        self.assertEqual(
+            [('attributes_node_uuid_fkey', ['node_uuid'], 'nodes',
+              'CASCADE')],
+            [(fk['name'], fk['constrained_columns'], fk['referred_table'],
+              fk['options'].get('ondelete'))
+             for fk in inspector.get_foreign_keys('attributes')])
+
+    def _check_8c4f2e6a1d93(self):
+        self.assertEqual(
+            [('attributes_node_uuid_idx', ['node_uuid']),
+             ('attributes_value_idx', ['value'])],
+            sorted((index['name'], index['column_names']) for index
+                   in sa.inspect(self.engine).get_indexes('attributes')))
 
 
 class ModelsMigrationsSyncTestCase(test_migrations.ModelsMigrationsSync,

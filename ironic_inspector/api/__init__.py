@@ -1,0 +1,1 @@
+"""The inspector HTTP API: WSGI application, routes, errors, auth."""

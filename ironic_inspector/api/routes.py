@@ -1,0 +1,113 @@
+"""The endpoints of the API, with ironic-inspector 12.5.0's paths and shapes.
+
+Each route checks its request, makes one call to the objects or the
+processing pipeline, and shapes the answer; errors are left to
+:mod:`ironic_inspector.api.errors`.
+"""
+
+import flask
+
+from ironic_inspector.api import auth
+from ironic_inspector.api import body
+from ironic_inspector.api import versions
+from ironic_inspector.common import context
+from ironic_inspector.common import json_codec
+from ironic_inspector import objects
+from ironic_inspector.processing import pipeline
+
+blueprint = flask.Blueprint('inspector', __name__)
+
+# What answers without credentials, whatever the auth strategy: the
+# version documents, which clients read first, and the ramdisk's callback,
+# which has none.
+PUBLIC = (('GET', '/'), ('GET', '/v1'), ('POST', '/v1/continue'))
+
+# The resources /v1 lists.
+_V1_RESOURCES = ('continue', 'introspection')
+
+
+def _json_response(value, status=200):
+    return flask.Response(json_codec.dumps_decoded(value), status=status,
+                          mimetype='application/json')
+
+
+def _link(path):
+    return {'href': flask.request.url_root + path, 'rel': 'self'}
+
+
+def _request_context():
+    return context.RequestContext(
+        user_id=flask.request.environ.get(auth.USER_ENVIRON_KEY))
+
+
+def _max_body_size():
+    return flask.current_app.config['MAX_BODY_SIZE']
+
+
+def _timestamp(value):
+    # NOTE: 12.5.0 shows times in UTC without an offset.
+    return value.replace(tzinfo=None).isoformat() if value else None
+
+
+@blueprint.get('/')
+def root():
+    return _json_response({'versions': [{
+        'id': versions.format_version(versions.MAXIMUM),
+        'links': [_link('v%d' % versions.MAXIMUM[0])],
+        'status': 'CURRENT',
+    }]})
+
+
+@blueprint.get('/v1')
+def version_one():
+    return _json_response({'resources': [
+        {'links': [_link('v1/%s' % name)], 'name': name}
+        for name in _V1_RESOURCES]})
+
+
+@blueprint.post('/v1/continue')
+def ramdisk_callback():
+    """The ramdisk's document: processed and stored; 200 {"uuid": ...}."""
+    document = body.read_json_object(flask.request, _max_body_size())
+    node = pipeline.process(_request_context(), document)
+    return _json_response({'uuid': node.uuid})
+
+
+@blueprint.get('/v1/introspection/<node_uuid>')
+def introspection_status(node_uuid):
+    node = objects.Node.get_by_uuid(_request_context(), node_uuid)
+    return _json_response({
+        'error': node.error,
+        'finished': node.finished_at is not None,
+        'finished_at': _timestamp(node.finished_at),
+        'links': [_link('v1/introspection/%s' % node.uuid)],
+        'started_at': _timestamp(node.started_at),
+        'state': node.state,
+        'uuid': node.uuid,
+    })
+
+
+def _stored_document(node_uuid, processed):
+    record = objects.IntrospectionData.get_by_node(
+        _request_context(), node_uuid, processed=processed)
+    return _json_response(record.data)
+
+
+@blueprint.get('/v1/introspection/<node_uuid>/data')
+def processed_data(node_uuid):
+    return _stored_document(node_uuid, processed=True)
+
+
+@blueprint.get('/v1/introspection/<node_uuid>/data/unprocessed')
+def unprocessed_data(node_uuid):
+    return _stored_document(node_uuid, processed=False)
+
+
+@blueprint.post('/v1/introspection/<node_uuid>/data/unprocessed')
+def reapply(node_uuid):
+    """Process the stored unprocessed document again, or the one given
+    (which replaces it first); 202 {}."""
+    document = body.read_json_object(flask.request, _max_body_size(),
+                                     required=False)
+    pipeline.reapply(_request_context(), node_uuid, document=document)
+    return _json_response({}, status=202)
