@@ -19,7 +19,8 @@ side with the others, which run in order, as the README tells them.
 
 Cases that need Swift use the variables tools/swift/start-swift.sh
 writes, and skip, saying so, without them. To add a command, add its
-cases to CASES (``{node}`` stands for the node the quick start made).
+cases to CASES (``{node}`` stands for the node the quick start made,
+``{new}`` and ``{other}`` for two more).
 """
 
 import argparse
@@ -35,16 +36,27 @@ import tempfile
 import time
 
 UNKNOWN_NODE = 'a3e4b8f0-1b2c-4d5e-8f90-0123456789ab'
+# Nodes the node cases add, as {new} and {other}.
+NODES = {'new': '11111111-2222-4333-8444-555555555555',
+         'other': '21111111-2222-4333-8444-555555555555'}
 
-Case = collections.namedtuple('Case', 'argv rc stdin check needs ordered')
+Case = collections.namedtuple('Case',
+                              'argv rc stdin check needs ordered chain')
 
 
-def case(argv, rc=0, stdin=None, check=None, needs=None, ordered=False):
+def case(argv, rc=0, stdin=None, check=None, needs=None, ordered=False,
+         chain='main'):
     """``argv``: the command line, as a string; ``check``: a function of
     standard output that raises AssertionError when it is wrong;
     ``needs``: 'swift' for cases that need a Swift; ``ordered``: a failure
-    that depends on the cases before it."""
-    return Case(argv, rc, stdin, check, needs, ordered)
+    that depends on the cases before it; ``chain``: the cases that run in
+    order with it (chains run side by side)."""
+    return Case(argv, rc, stdin, check, needs, ordered, chain)
+
+
+def node_case(argv, rc=0, **kwargs):
+    """A case of the node cache's own chain."""
+    return case('ironic-inspector-node ' + argv, rc, chain='node', **kwargs)
 
 
 def is_json(out):
@@ -156,6 +168,26 @@ CASES = [
     case('ironic-inspector-data --config-file none.conf delete {node}', 1),
     case('ironic-inspector-data --config-file none.conf list'),
     case('ironic-inspector-data --config-file unreachable.conf list', 1),
+    # node (the node cache)
+    node_case('add {new} --mac 52:54:00:aa:bb:cc'),
+    node_case('add {new}', 1, ordered=True),
+    node_case('add {other} --mac 52:54:00:aa:bb:cc', 1,
+              ordered=True),
+    node_case('add {other} --mac zz', 1),
+    node_case('add {other} --bmc-address 999.1.1.1', 1),
+    node_case('add not-a-uuid', 1),
+    node_case('add', 2),
+    node_case('list -f json', check=is_json),
+    node_case('show {new} -f value -c State',
+              check=contains('waiting')),
+    node_case('show {other}', 1),
+    node_case('delete {new}'),
+    node_case('delete {new}', 1, ordered=True),
+    node_case('frob', 2),
+    # api: what a user can try without serving requests.
+    case('ironic-inspector-api --help'),
+    case('ironic-inspector-api --bogus', 2),
+    case('ironic-inspector-api --config-file /nonexistent.conf', 1),
     # conductor: only what a user can try without a deployment.
     case('ironic-inspector-conductor --help'),
     case('ironic-inspector-conductor --bogus', 2),
@@ -207,7 +239,8 @@ def run_case(case, workdir, node):
     if case.argv == PYTHON_EXAMPLE:
         argv = [sys.executable, '-c', readme_python_example()]
     else:
-        argv = [arg.format(node=node) for arg in _split(case.argv)]
+        argv = [arg.format(node=node, **NODES)
+                for arg in _split(case.argv)]
         argv[0] = shutil.which(argv[0]) or argv[0]
     result = subprocess.run(argv, cwd=workdir, input=case.stdin,
                             capture_output=True, text=True, timeout=120)
@@ -284,12 +317,25 @@ def main():
         found = re.search(r'ironic-inspector-data show (\S+)',
                           outcomes[0][1])
         node = found and found.group(1)
-        with concurrent.futures.ThreadPoolExecutor(os.cpu_count()) as pool:
+        chains = collections.defaultdict(list)
+        for case in cases[1:]:
+            if not is_stateless(case):
+                chains[case.chain].append(case)
+
+        def run_chain(chain):
+            return {case: run_case(case, workdir, node) for case in chain}
+
+        with concurrent.futures.ThreadPoolExecutor(
+                os.cpu_count() + len(chains)) as pool:
+            ordered = [pool.submit(run_chain, chain)
+                       for chain in chains.values()]
             stateless = {case: pool.submit(run_case, case, workdir, node)
                          for case in cases[1:] if is_stateless(case)}
-            for case in cases[1:]:
-                outcomes.append(stateless[case].result() if case in stateless
-                                else run_case(case, workdir, node))
+            results = {case: future.result()
+                       for case, future in stateless.items()}
+            for future in ordered:
+                results.update(future.result())
+        outcomes += [results[case] for case in cases[1:]]
     passed = failed = 0
     for case, (rc, out, err) in zip(cases, outcomes):
         wrong = problems(case, rc, out, err)
