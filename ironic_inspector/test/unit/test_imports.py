@@ -7,8 +7,8 @@ import sys
 import testtools
 
 # Console scripts that never make an RPC call.
-_COMMANDS_WITHOUT_RPC = ('data', 'dbsync', 'migrate_data', 'quickstart',
-                         'status')
+_COMMANDS_WITHOUT_RPC = ('data', 'dbsync', 'migrate_data', 'node',
+                         'quickstart', 'status')
 
 
 def _python(code):
