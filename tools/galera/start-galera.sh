@@ -13,9 +13,13 @@
 # owned by mysql). The first node bootstraps the cluster
 # (--wsrep-new-cluster); the others join it. HAProxy listens on
 # $GALERA_PORT (default 13306) the way kolla-ansible configures it: node 1
-# active, nodes 2 and 3 "backup", a TCP check every 2 s, down after 5
-# failed checks, up after 2, one-hour client and server timeouts. Every
-# process runs as our own, with a pid file in $GALERA_STATE_DIR/pids
+# active, nodes 2 and 3 "backup", a check every 2 s, down after 5 failed
+# checks, up after 2, one-hour client and server timeouts. The check is an
+# HTTP one, as with kolla-ansible's mariadb_clustercheck and
+# openstack-ansible's port 9200: tools/galera/clustercheck.py answers on
+# $GALERA_PORT+1001..1003 whether a node is synced, so a node still joining
+# gets no traffic. Every process runs as our own, with a pid file in
+# $GALERA_STATE_DIR/pids
 # (tools/galera/stop-galera.sh stops by those PIDs only); the machine's
 # own MariaDB is left alone. The variables the tests read are written to
 # $GALERA_STATE_DIR/env. Expect about 20 s to start and 600 MB of memory.
@@ -37,6 +41,7 @@ node_port() { echo $((PORT + $1)); }
 galera_port() { echo $((PORT + 1261 + 10 * ($1 - 1))); }
 ist_port() { echo $(($(galera_port "$1") + 1)); }
 sst_port() { echo $(($(galera_port "$1") + 2)); }
+check_port() { echo $((PORT + 1000 + $1)); }
 node_dir() { echo "$STATE/node$1"; }
 
 running() {
@@ -162,6 +167,7 @@ listen mariadb
     bind 127.0.0.1:$PORT
     option clitcpka
     option srvtcpka
+    option httpchk
     timeout client 3600s
     timeout server 3600s
 CONF
@@ -169,7 +175,8 @@ CONF
         backup=''
         [ "$n" -gt 1 ] && backup=' backup'
         echo "    server node$n 127.0.0.1:$(node_port "$n") check" \
-             "inter 2000 rise 2 fall 5$backup" >> "$STATE/haproxy.cfg"
+             "port $(check_port "$n") inter 2000 rise 2 fall 5$backup" \
+             >> "$STATE/haproxy.cfg"
     done
 }
 
@@ -180,6 +187,28 @@ install_haproxy() {
     # No init system here: keep the package from starting its service.
     RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive \
         apt-get install -y -qq haproxy >/dev/null
+}
+
+start_clustercheck() {
+    running clustercheck && return 0
+    local n pairs=()
+    for n in 1 2 3; do
+        pairs+=("$(check_port "$n"):$(node_dir "$n")/mysqld.sock")
+    done
+    setsid python3 "$(dirname "$0")/clustercheck.py" "${pairs[@]}" \
+        >>"$LOGS/clustercheck.log" 2>&1 < /dev/null &
+    echo $! > "$PIDS/clustercheck.pid"
+    # HAProxy's first check must find it answering, or the node starts
+    # out down.
+    local deadline=$((SECONDS + 10))
+    until curl -s -o /dev/null "http://127.0.0.1:$(check_port 3)/"; do
+        if [ $SECONDS -ge $deadline ]; then
+            echo "clustercheck.py does not answer; its log:" >&2
+            tail -n 20 "$LOGS/clustercheck.log" >&2
+            return 1
+        fi
+        sleep 0.1
+    done
 }
 
 start_haproxy() {
@@ -226,6 +255,7 @@ start_all() {
     for n in 1 2 3; do
         wait_synced "$n"
     done
+    start_clustercheck
     start_haproxy
     wait_for_haproxy
 }

@@ -4,13 +4,13 @@
 #
 #   tools/galera/stop-galera.sh                 stop everything
 #   tools/galera/stop-galera.sh node2 [...]     stop only these (haproxy,
-#                                               node1, node2, node3)
+#                                               clustercheck, node1-3)
 set -uo pipefail
 
 STATE=${GALERA_STATE_DIR:-/tmp/ironic-inspector-galera}
 PIDS=$STATE/pids
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(haproxy node3 node2 node1)
+[ ${#names[@]} -gt 0 ] || names=(haproxy clustercheck node3 node2 node1)
 
 for name in "${names[@]}"; do
     pidfile=$PIDS/$name.pid

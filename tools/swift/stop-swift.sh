@@ -4,14 +4,20 @@
 #
 #   tools/swift/stop-swift.sh                 stop everything
 #   tools/swift/stop-swift.sh proxy [...]     stop only these (proxy,
-#                                             account, container, object,
-#                                             memcached)
+#                                             account, container, object or
+#                                             object1-3, memcached)
 set -uo pipefail
 
 STATE=${SWIFT_STATE_DIR:-/tmp/ironic-inspector-swift}
 PIDS=$STATE/pids
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(proxy object container account memcached)
+if [ ${#names[@]} -eq 0 ]; then
+    # The proxy first, then every other server that left a pid file.
+    names=(proxy)
+    for pidfile in "$PIDS"/*.pid; do
+        [ -f "$pidfile" ] && names+=("$(basename "$pidfile" .pid)")
+    done
+fi
 
 for name in "${names[@]}"; do
     pidfile=$PIDS/$name.pid
