@@ -5,6 +5,7 @@ import os
 import threading
 
 import fixtures
+from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import enginefacade
 from oslo_db.sqlalchemy import test_fixtures
 from oslo_utils import timeutils
@@ -228,3 +229,38 @@ class SQLiteFilePoolTestCase(base.TestCase):
         self.assertEqual([], errors)
         self.assertLessEqual(len(self.opened), self.THREADS)
         self.assertEqual([], db_api.list_introspection_data())
+
+
+class RetryPolicyTestCase(base.TestCase):
+    """Calls retry as often as [database]db_max_retries says."""
+
+    def setUp(self):
+        super().setUp()
+        policy = db_api._retry_policy
+        saved = (policy.max_retries, policy.max_retry_interval)
+        self.addCleanup(setattr, policy, 'max_retry_interval', saved[1])
+        self.addCleanup(setattr, policy, 'max_retries', saved[0])
+
+    def _attempts(self, max_retries):
+        self.config(group='database', db_max_retries=max_retries,
+                    db_max_retry_interval=1)
+        db_api._configure_retries(engine=None)
+        attempts = []
+
+        @db_api._db_call
+        def deadlocked(uuid):
+            attempts.append(uuid)
+            if len(attempts) <= 3:
+                raise db_exc.DBDeadlock()
+
+        try:
+            deadlocked('a-node')
+        except exception.DatabaseError:
+            pass
+        return len(attempts)
+
+    def test_gives_up_after_the_configured_retries(self):
+        self.assertEqual(3, self._attempts(2))
+
+    def test_minus_one_retries_for_ever(self):
+        self.assertEqual(4, self._attempts(-1))
