@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import testtools.content
 
@@ -21,11 +22,24 @@ REPORT_FILE = 'RELIABILITY_REPORT'
 
 
 class Workers:
-    """Worker processes running their jobs; :meth:`reports` waits."""
+    """Worker processes running their jobs; :meth:`reports` waits.
 
-    def __init__(self, jobs):
+    :param control_dir: where the workers say they are working, and are
+        told to stop (see :meth:`wait_working` and :meth:`stop`); without
+        it they run their ``seconds``.
+    """
+
+    def __init__(self, jobs, control_dir=None):
         self.processes = []
-        for job in jobs:
+        self.ready_files = []
+        self.stop_file = None
+        if control_dir:
+            self.stop_file = os.path.join(control_dir, 'stop')
+        for number, job in enumerate(jobs):
+            if control_dir:
+                job = dict(job, stop_file=self.stop_file, ready_file=(
+                    os.path.join(control_dir, 'ready-%d' % number)))
+                self.ready_files.append(job['ready_file'])
             worker = subprocess.Popen(
                 [sys.executable, '-m', concurrency_worker.__name__],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -33,6 +47,19 @@ class Workers:
             worker.stdin.write(json.dumps(job))
             worker.stdin.close()
             self.processes.append(worker)
+
+    def wait_working(self, timeout=120):
+        """Until every worker has had a call succeed."""
+        deadline = time.monotonic() + timeout
+        while not all(os.path.exists(path) for path in self.ready_files):
+            if time.monotonic() > deadline:
+                raise AssertionError('the workers are not working after '
+                                     '%d s' % timeout)
+            time.sleep(0.1)
+
+    def stop(self):
+        """Tell the workers to finish their calls in progress and stop."""
+        open(self.stop_file, 'w').close()
 
     def reports(self, test, timeout):
         """Each worker's report; fails ``test`` if a worker failed."""

@@ -111,6 +111,19 @@ class GaleraCluster:
         finally:
             engine.dispose()
 
+    def wait_failover(self, dead, timeout=60):
+        """Until HAProxy sends new connections to another node than
+        ``dead``."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if self.active_node() != dead:
+                    return
+            except sa.exc.DBAPIError:
+                time.sleep(0.2)
+        raise AssertionError('HAProxy still sends to node %d after %d s'
+                             % (dead, timeout))
+
     def wait_until_whole(self, timeout=120, active=1):
         """Until every node is synced and HAProxy sends to ``active``."""
         deadline = time.monotonic() + timeout

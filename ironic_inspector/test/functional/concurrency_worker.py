@@ -8,10 +8,12 @@ conductors over RPC. Every document it writes carries a digest of its own
 body, so any reader can tell an intact document from a torn or mixed one.
 
 Job keys: ``config_file``, ``nodes`` (shared by every thread), ``threads``,
-``seconds``, ``size`` (bytes of a document), ``process`` (a name);
-optionally ``through_conductor``, ``deletes`` (threads also delete shared
-documents), ``large_size`` and ``large_every`` (every that many saves of a
-thread is a document of ``large_size``), ``private_nodes`` (one node per
+``seconds`` (at most), ``size`` (bytes of a document), ``process`` (a
+name); optionally ``ready_file`` (created once a first call succeeded),
+``stop_file`` (the threads stop once it exists), ``through_conductor``,
+``deletes`` (threads also delete shared documents), ``large_size`` and
+``large_every`` (every that many saves of a thread is a document of
+``large_size``), ``private_nodes`` (one node per
 thread, which only that thread writes: every save there is read back at
 once, and the thread reports its last acknowledged state, so that a write
 that returned but was lost shows).
@@ -30,6 +32,7 @@ None}}``).
 import hashlib
 import json
 import logging
+import os
 import random
 import sys
 import threading
@@ -92,9 +95,13 @@ class RetryCounter(logging.Handler):
 
 
 class Report:
-    """What the threads of this process saw; thread-safe."""
+    """What the threads of this process saw; thread-safe.
 
-    def __init__(self):
+    :param ready_file: created once a first call has succeeded.
+    """
+
+    def __init__(self, ready_file=None):
+        self._ready_file = ready_file
         self._lock = threading.Lock()
         self.counts = {'saves': 0, 'reads': 0, 'deletes': 0, 'torn': 0}
         self.errors = []
@@ -123,6 +130,9 @@ class Report:
         with self._lock:
             self.counts[kind] += 1
             self.timeline[second] = self.timeline.get(second, 0) + 1
+            if self._ready_file:
+                open(self._ready_file, 'w').close()
+                self._ready_file = None
         return True, result
 
     def check_read(self, node, document):
@@ -146,9 +156,11 @@ def run_thread(job, writer, calls, report, private_node):
     save, read, delete = calls
     rng = random.Random(writer)
     deadline = time.monotonic() + job['seconds']
+    stop_file = job.get('stop_file')
     seq = 0
     private = {'True': None, 'False': None}
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not (
+            stop_file and os.path.exists(stop_file)):
         processed = rng.random() < 0.5
         seq += 1
         size = job['size']
@@ -245,7 +257,7 @@ def main():
     oslo_db_log.addHandler(retries)
     calls = (object_calls() if job.get('through_conductor')
              else backend_calls())
-    report = Report()
+    report = Report(job.get('ready_file'))
     private_nodes = job.get('private_nodes') or [None] * job['threads']
     threads = [threading.Thread(target=run_thread,
                                 args=(job, '%s-%d' % (job['process'], i),
