@@ -6,22 +6,11 @@
 #   tools/galera/stop-galera.sh node2 [...]     stop only these (haproxy,
 #                                               clustercheck, node1-3)
 set -uo pipefail
+source "$(dirname "$0")/../lib/stop-pid.sh"
 
 STATE=${GALERA_STATE_DIR:-/tmp/ironic-inspector-galera}
 PIDS=$STATE/pids
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=(haproxy clustercheck node3 node2 node1)
 
-for name in "${names[@]}"; do
-    pidfile=$PIDS/$name.pid
-    [ -f "$pidfile" ] || continue
-    pid=$(cat "$pidfile")
-    if kill -TERM "$pid" 2>/dev/null; then
-        for _ in $(seq 150); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.2
-        done
-        kill -KILL "$pid" 2>/dev/null || true
-    fi
-    rm -f "$pidfile"
-done
+stop_pidfiles "$PIDS" "${names[@]}"

@@ -7,6 +7,7 @@
 #                                             account, container, object or
 #                                             object1-3, memcached)
 set -uo pipefail
+source "$(dirname "$0")/../lib/stop-pid.sh"
 
 STATE=${SWIFT_STATE_DIR:-/tmp/ironic-inspector-swift}
 PIDS=$STATE/pids
@@ -19,16 +20,4 @@ if [ ${#names[@]} -eq 0 ]; then
     done
 fi
 
-for name in "${names[@]}"; do
-    pidfile=$PIDS/$name.pid
-    [ -f "$pidfile" ] || continue
-    pid=$(cat "$pidfile")
-    if kill -TERM "$pid" 2>/dev/null; then
-        for _ in $(seq 50); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.2
-        done
-        kill -KILL "$pid" 2>/dev/null || true
-    fi
-    rm -f "$pidfile"
-done
+stop_pidfiles "$PIDS" "${names[@]}"
