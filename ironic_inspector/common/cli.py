@@ -17,6 +17,9 @@ EXIT_FAILURE = 1
 EXIT_USAGE = 2
 
 DATABASE_ERRORS = (db_exc.DBError, sqlalchemy.exc.SQLAlchemyError)
+# Retries of a command's database calls (a deadlock, a dropped
+# connection): some 3 s in all, not a service's failover budget.
+COMMAND_DB_MAX_RETRIES = 5
 
 
 def safe_url(url):
@@ -31,11 +34,14 @@ def prepare(conf):
     """Settings every command shares; call before parsing arguments.
 
     A command run by hand should fail at once when the database is down,
-    rather than retry for minutes as a service does; a ``[database]``
-    setting in the configuration file still wins.
+    rather than retry for minutes as a service does, and give up on its
+    calls sooner; a ``[database]`` setting in the configuration file still
+    wins.
     """
     conf.set_default('max_retries', 1, group='database')
     conf.set_default('retry_interval', 0, group='database')
+    conf.set_default('db_max_retries', COMMAND_DB_MAX_RETRIES,
+                     group='database')
     # oslo.db's retry warnings and tracebacks would only repeat, at length,
     # the one error line the command ends with.
     logging.getLogger('oslo_db').setLevel(logging.CRITICAL)
@@ -54,6 +60,10 @@ def load_config(prog, argv=None):
     except exception.ConfigInvalid as exc:
         print('%s: error: %s' % (prog, exc), file=sys.stderr)
         sys.exit(EXIT_FAILURE)
+    # NOTE: now, not when the engine starts: a database that refuses us
+    # never gets that far, and its calls must retry as configured too.
+    db_api.configure_retries(conf.CONF.database.db_max_retries,
+                             conf.CONF.database.db_max_retry_interval)
 
 
 def describe_error(exc, database_url=None):

@@ -225,13 +225,22 @@ _retry_policy = oslo_db_api.wrap_db_retry(
     exception_checker=_is_transient)
 
 
+def configure_retries(max_retries, max_retry_interval):
+    """Set how often and how long every call retries.
+
+    :param max_retries: retries after the first attempt; -1 for ever.
+    :param max_retry_interval: the longest wait between two, in seconds.
+    """
+    # oslo.db's option says -1 retries for ever; wrap_db_retry counts down.
+    _retry_policy.max_retries = (sys.maxsize if max_retries < 0
+                                 else max_retries)
+    _retry_policy.max_retry_interval = max_retry_interval
+
+
 def _configure_retries(engine):
     """Take the retry budget from ``[database]`` as the engine starts."""
-    retries = conf.CONF.database.db_max_retries
-    # oslo.db's option says -1 retries for ever; wrap_db_retry counts down.
-    _retry_policy.max_retries = sys.maxsize if retries < 0 else retries
-    _retry_policy.max_retry_interval = (
-        conf.CONF.database.db_max_retry_interval)
+    configure_retries(conf.CONF.database.db_max_retries,
+                      conf.CONF.database.db_max_retry_interval)
 
 
 _facade.append_on_engine_create(_configure_retries)

@@ -16,6 +16,7 @@ from ironic_inspector.common import exception
 from ironic_inspector.db import api as db_api
 from ironic_inspector.db import migration
 from ironic_inspector.test import base
+from ironic_inspector.test import db_fixtures
 
 
 class StatementCounter:
@@ -232,19 +233,10 @@ class SQLiteFilePoolTestCase(base.TestCase):
 
 
 class RetryPolicyTestCase(base.TestCase):
-    """Calls retry as often as [database]db_max_retries says."""
-
-    def setUp(self):
-        super().setUp()
-        policy = db_api._retry_policy
-        saved = (policy.max_retries, policy.max_retry_interval)
-        self.addCleanup(setattr, policy, 'max_retry_interval', saved[1])
-        self.addCleanup(setattr, policy, 'max_retries', saved[0])
+    """Calls retry as often as configured."""
 
     def _attempts(self, max_retries):
-        self.config(group='database', db_max_retries=max_retries,
-                    db_max_retry_interval=1)
-        db_api._configure_retries(engine=None)
+        self.useFixture(db_fixtures.RetryBudget(max_retries, 1))
         attempts = []
 
         @db_api._db_call
