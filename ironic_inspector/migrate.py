@@ -100,7 +100,11 @@ class Migration:
 
     def _copy(self, task, in_target):
         try:
-            document = self.source.get(task.node_uuid, task.processed)
+            # NOTE: a replica's copy will do: writers have moved to the
+            # target or stopped by the time their old backend is copied,
+            # so the replica is no longer behind.
+            document = self.source.get(task.node_uuid, task.processed,
+                                       may_be_stale=True)
         except exception.IntrospectionDataNotFound:
             return Outcome.NO_DATA
         if in_target is not False and self._target_has(task, document):

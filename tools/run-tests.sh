@@ -27,7 +27,27 @@ count() {
     fi
 }
 
+# Wait for the servers the functional tests need, where the caller starts
+# them in the background (as .ci/run does) and names in
+# FUNCTIONAL_READY_FILE a file that appears once they are up or have
+# failed to start: the unit tests run meanwhile.
+wait_for_servers() {
+    local started=$SECONDS
+    echo "== waiting for the servers of the functional tests"
+    until [ -e "$FUNCTIONAL_READY_FILE" ]; do
+        if [ $((SECONDS - started)) -ge 600 ]; then
+            echo "still not ready after 600 s; carrying on" >&2
+            return
+        fi
+        sleep 1
+    done
+    echo "waited $((SECONDS - started)) s"
+}
+
 for suite in unit functional; do
+    if [ "$suite" = functional ] && [ -n "${FUNCTIONAL_READY_FILE:-}" ]; then
+        wait_for_servers
+    fi
     echo "== $suite tests"
     export TESTS_DIR=./ironic_inspector/test/$suite
     stestr run "$@" || status=1

@@ -65,7 +65,8 @@ class Checks(upgradecheck.UpgradeCommands):
 
     def _check_release_12_tables(self):
         try:
-            with db_api.get_engine().connect() as conn:
+            # A report: the replica, where there is one, will do.
+            with db_api.stale_reader() as conn:
                 tables = adoption.release_12_tables(conn)
         except _EXPECTED as exc:
             return _failure(exc)

@@ -5,10 +5,20 @@ Functions here take and return plain values; the ORM classes of
 statements run on a connection of oslo.db's enginefacade (no ORM session,
 no identity map to fill and flush). Driver errors leave this module as the
 project's exceptions.
+
+Reads come in two kinds. Most go to the primary database
+(``[database]connection``), because their caller must see what it, or the
+service it answers for, has just written: a document read back after a
+save, a node looked up before its data is stored. Reads that may lag by
+the replication delay (listings, counts and key sets for reports and
+migrations) go to ``[database]slave_connection`` when one is configured,
+through :func:`stale_reader`; each such function says so in its
+docstring.
 """
 
 import functools
 import re
+import sys
 import threading
 import weakref
 
@@ -23,6 +33,8 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite
 
 from ironic_inspector.common import exception
+from ironic_inspector import conf
+from ironic_inspector.conf import database as conf_database
 from ironic_inspector.db import models
 
 _NODES = models.Node.__table__
@@ -145,6 +157,40 @@ def _missing_driver(exc):
         requirement=_DRIVER_REQUIREMENTS.get(exc.name, exc.name))
 
 
+def _causal_reads_on_galera(engine):
+    """Make a read on a Galera node see what any node committed before it.
+
+    A Galera node applies the other nodes' write sets a little after they
+    commit; a caller that saves through one node (or one conductor) and
+    reads through another could read the document it just replaced. Each
+    new connection to a Galera node asks for causal reads
+    (``wsrep_sync_wait = 1``: a read waits until the node has applied
+    everything committed before it), unless
+    ``[database]mysql_wsrep_sync_wait`` says otherwise, which oslo.db then
+    applies.
+    """
+    if (engine.dialect.name != 'mysql'
+            or conf.CONF.database.mysql_wsrep_sync_wait is not None):
+        return
+
+    @sa.event.listens_for(engine, 'connect')
+    def _ask_for_causal_reads(dbapi_connection, connection_record):
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SHOW VARIABLES LIKE 'wsrep_on'")
+            row = cursor.fetchone()
+            if row is not None and row[1] == 'ON':
+                cursor.execute('SET SESSION wsrep_sync_wait = 1')
+        finally:
+            cursor.close()
+
+    # NOTE: oslo.db opened a first connection, before this listener.
+    engine.pool.dispose()
+
+
+_facade.append_on_engine_create(_causal_reads_on_galera)
+
+
 def get_engine():
     """The writer engine, started from ``[database]`` on first use.
 
@@ -167,26 +213,79 @@ _LOCK_TIMEOUTS = ('database is locked', 'Lock wait timeout exceeded',
                   'canceling statement due to lock timeout')
 
 
+# Galera's messages of a node outside the primary component: cut off from
+# the others, or still joining. The transaction did not commit; once the
+# node is back in the cluster, it can run again. MariaDB's errors 1047 and
+# 1180, which oslo.db does not classify.
+_GALERA_NOT_IN_CLUSTER = (
+    'WSREP has not yet prepared node for application use',
+    'Not connected to Primary Component')
+
+
+def _message_in(exc, messages):
+    return (isinstance(exc, (db_exc.DBError, sa.exc.SQLAlchemyError))
+            and any(text in driver_reason(exc) for text in messages))
+
+
 def is_lock_timeout(exc):
     """Whether a database error is a lock wait that timed out."""
-    return (isinstance(exc, (db_exc.DBError, sa.exc.SQLAlchemyError))
-            and any(text in driver_reason(exc) for text in _LOCK_TIMEOUTS))
+    return _message_in(exc, _LOCK_TIMEOUTS)
+
+
+def _is_transient(exc):
+    """Whether to retry an error oslo.db does not retry by itself."""
+    return _message_in(exc, _LOCK_TIMEOUTS + _GALERA_NOT_IN_CLUSTER)
+
+
+# NOTE: every call retries deadlocks (on Galera, a write that lost
+# certification to one on another node), lock timeouts, dropped
+# connections (a database node or its load balancer gone) and a Galera
+# node's absence from the cluster through this one policy. Its first wait
+# is short, as a deadlock's is, and doubles up to
+# [database]db_max_retry_interval for at most [database]db_max_retries
+# retries, which together must outlast a load balancer's failover.
+_retry_policy = oslo_db_api.wrap_db_retry(
+    max_retries=conf_database.DEFAULT_MAX_RETRIES,
+    max_retry_interval=conf_database.DEFAULT_MAX_RETRY_INTERVAL,
+    retry_interval=0.1, inc_retry_interval=True,
+    retry_on_deadlock=True, retry_on_disconnect=True,
+    exception_checker=_is_transient)
+
+
+def configure_retries(max_retries, max_retry_interval):
+    """Set how often and how long every call retries.
+
+    :param max_retries: retries after the first attempt; -1 for ever.
+    :param max_retry_interval: the longest wait between two, in seconds.
+    """
+    # oslo.db's option says -1 retries for ever; wrap_db_retry counts down.
+    _retry_policy.max_retries = (sys.maxsize if max_retries < 0
+                                 else max_retries)
+    _retry_policy.max_retry_interval = max_retry_interval
+
+
+def _configure_retries(engine):
+    """Take the retry budget from ``[database]`` as the engine starts."""
+    configure_retries(conf.CONF.database.db_max_retries,
+                      conf.CONF.database.db_max_retry_interval)
+
+
+_facade.append_on_engine_create(_configure_retries)
 
 
 def _db_call(func):
     """Run a database call with retries, raising the project's exceptions.
 
-    Deadlocks, lock timeouts and dropped connections are retried with a
-    growing back-off (a dropped connection is replaced by the pool); what
+    Deadlocks, lock timeouts, dropped connections and a Galera node out of
+    its cluster are retried with a growing back-off (see
+    ``_retry_policy``; a dropped connection is replaced by the pool), so a
+    call must be one transaction that can run again as a whole; what
     still fails becomes NodeNotFound (a foreign key names no node),
     NodeAlreadyExists or DatabaseError; a driver that is not installed,
     DatabaseDriverMissing. The node UUID is the call's first argument, if
     any.
     """
-    retried = oslo_db_api.wrap_db_retry(
-        max_retries=5, retry_interval=0.1, inc_retry_interval=True,
-        retry_on_deadlock=True, retry_on_disconnect=True,
-        exception_checker=is_lock_timeout)(func)
+    retried = _retry_policy(func)
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
@@ -227,7 +326,17 @@ def writer_connection():
 
 
 def _reader():
+    """A read transaction on the primary: it sees every committed write."""
     return _facade.reader.connection.using(_CONTEXT)
+
+
+def stale_reader():
+    """A read transaction on ``[database]slave_connection`` if configured.
+
+    For reads that may miss the latest writes (a replica lags behind the
+    primary); without a slave connection it is the primary's.
+    """
+    return _facade.reader.async_.connection.using(_CONTEXT)
 
 
 @_db_call
@@ -345,23 +454,23 @@ def get_node(uuid):
 
 @_db_call
 def list_nodes():
-    """Every node of the cache, ordered by UUID."""
-    with _reader() as conn:
+    """Every node of the cache, ordered by UUID; may be stale."""
+    with stale_reader() as conn:
         rows = conn.execute(_NODES.select().order_by(_NODES.c.uuid))
         return [dict(row) for row in rows.mappings()]
 
 
 @_db_call
 def count_nodes():
-    """How many nodes the cache holds."""
-    with _reader() as conn:
+    """How many nodes the cache holds; may be stale."""
+    with stale_reader() as conn:
         return conn.execute(
             sa.select(sa.func.count()).select_from(_NODES)).scalar()
 
 
 @_db_call
 def _node_uuids_after(last, limit):
-    with _reader() as conn:
+    with stale_reader() as conn:
         return conn.execute(
             sa.select(_NODES.c.uuid).where(_NODES.c.uuid > last)
             .order_by(_NODES.c.uuid).limit(limit)).scalars().all()
@@ -371,7 +480,7 @@ def iter_node_uuids(batch_size=1000):
     """Yield the UUID of every cached node, reading in batches.
 
     Memory stays flat however many nodes there are; each batch is one
-    short read transaction.
+    short read transaction, on the replica where one is configured.
     """
     last = ''
     while True:
@@ -568,14 +677,18 @@ def store_introspection_data(uuid, data, processed=True, version=None):
 
 
 @_db_call
-def get_introspection_data(uuid, processed=True):
+def get_introspection_data(uuid, processed=True, may_be_stale=False):
     """A node's document as JSON text, with its timestamps.
 
+    :param may_be_stale: read from the replica where one is configured,
+        for callers that can do with a document missing its latest
+        change (a migration's source reads); the default reads from the
+        primary, which has every write that returned.
     :returns: a mapping with ``data``, ``created_at``, ``updated_at`` and
         ``version``.
     :raises: IntrospectionDataNotFound
     """
-    with _reader() as conn:
+    with (stale_reader() if may_be_stale else _reader()) as conn:
         row = conn.execute(_SELECT_DATA, {'key': uuid, 'kind': processed}
                            ).mappings().first()
     if row is None:
@@ -601,8 +714,11 @@ def delete_introspection_data(uuid, processed=None):
 
 @_db_call
 def document_keys(node_uuids):
-    """``(uuid, processed)`` of every document stored for these nodes."""
-    with _reader() as conn:
+    """``(uuid, processed)`` of every document stored for these nodes.
+
+    May be stale: callers use it to skip work they check again anyway.
+    """
+    with stale_reader() as conn:
         rows = conn.execute(_SELECT_DATA_KEYS, {'keys': list(node_uuids)})
         return {(row.uuid, row.processed) for row in rows}
 
@@ -664,6 +780,7 @@ _LISTED_COLUMNS = (_DATA.c.uuid, _DATA.c.processed, _DATA.c.created_at,
 
 @_db_call
 def _introspection_data_page(after, limit):
+    # May be stale: read from the replica where one is configured.
     query = (sa.select(*_LISTED_COLUMNS)
              .order_by(_DATA.c.uuid, _DATA.c.processed).limit(limit))
     if after is not None:
@@ -676,7 +793,7 @@ def _introspection_data_page(after, limit):
         else:
             query = query.where(_DATA.c.uuid >= uuid, sa.or_(
                 _DATA.c.uuid > uuid, _DATA.c.processed == sa.true()))
-    with _reader() as conn:
+    with stale_reader() as conn:
         return [dict(row) for row in conn.execute(query).mappings()]
 
 

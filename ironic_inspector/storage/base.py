@@ -101,21 +101,28 @@ class StorageBackend(metaclass=abc.ABCMeta):
     def __init__(self, conf):
         self.max_data_size = conf.processing.max_data_size
 
-    def get(self, node_uuid, processed=True):
+    def get(self, node_uuid, processed=True, may_be_stale=False):
         """A node's document.
 
+        :param may_be_stale: the caller can do with a document that misses
+            the latest change (copying documents in bulk), so a backend may
+            read it from a replica; by default the read sees every save
+            that has returned.
         :raises: InvalidUUID, IntrospectionDataNotFound,
             IntrospectionDataStoreDisabled, StorageBackendError
         """
-        return self.read(node_uuid, processed).data
+        return self.read(node_uuid, processed, may_be_stale).data
 
-    def read(self, node_uuid, processed=True):
+    def read(self, node_uuid, processed=True, may_be_stale=False):
         """A node's document with its timestamps, as a StoredDocument.
 
         :raises: like :meth:`get`.
         """
         node_uuid = check_node_uuid(node_uuid)
-        stored = self._read(node_uuid, bool(processed))
+        if may_be_stale:
+            stored = self._read_stale(node_uuid, bool(processed))
+        else:
+            stored = self._read(node_uuid, bool(processed))
         try:
             data = json_codec.loads(stored.data)
         except ValueError as exc:
@@ -223,6 +230,10 @@ class StorageBackend(metaclass=abc.ABCMeta):
 
         :raises: IntrospectionDataNotFound, StorageBackendError
         """
+
+    def _read_stale(self, node_uuid, processed):
+        """Like :meth:`_read`, from a replica where the backend has one."""
+        return self._read(node_uuid, processed)
 
     @abc.abstractmethod
     def _write(self, node_uuid, document, processed, version):

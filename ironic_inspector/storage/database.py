@@ -13,18 +13,26 @@ class DatabaseStore(base.StorageBackend):
     """Keeps documents in the ``introspection_data`` table.
 
     A document can only be saved for a node in the node cache; deleting
-    the node deletes its documents in the same transaction.
+    the node deletes its documents in the same transaction. Reads that
+    must see earlier saves use the primary database; listings and reads
+    asked for with ``may_be_stale`` use ``[database]slave_connection``
+    when one is configured.
     """
 
     deleted_with_node = True
 
-    def _read(self, node_uuid, processed):
+    def _read(self, node_uuid, processed, may_be_stale=False):
         try:
-            row = db_api.get_introspection_data(node_uuid, processed)
+            row = db_api.get_introspection_data(node_uuid, processed,
+                                                may_be_stale)
         except exception.DatabaseError as exc:
             raise self.error(node_uuid, 'read', exc)
         return base.StoredDocument(row['data'], row['created_at'],
                                    row['updated_at'])
+
+    def _read_stale(self, node_uuid, processed):
+        """Read from ``[database]slave_connection`` where configured."""
+        return self._read(node_uuid, processed, may_be_stale=True)
 
     def _write(self, node_uuid, document, processed, version):
         try:

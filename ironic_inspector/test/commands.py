@@ -39,8 +39,11 @@ class CommandFixture(fixtures.Fixture):
                     config.write('%s = %s\n' % (name, value))
 
     def use_database(self):
-        """Point this process's db.api at the configured database."""
-        self.useFixture(_DatabaseAt(self.options['database']['connection']))
+        """Point this process's db.api at the configured database (and
+        its replica, if ``slave_connection`` names one)."""
+        database = self.options['database']
+        self.useFixture(_DatabaseAt(database['connection'],
+                                    database.get('slave_connection')))
 
     def create_schema(self):
         """Create the schema and point this process's db.api at it."""
@@ -70,17 +73,20 @@ class CommandFixture(fixtures.Fixture):
 
 
 class _DatabaseAt(fixtures.Fixture):
-    """Points db.api of this process at ``url`` for the fixture's life."""
+    """Points db.api of this process at ``url`` for the fixture's life,
+    and its reads that may be stale at ``slave_url``, if given."""
 
-    def __init__(self, url):
+    def __init__(self, url, slave_url=None):
         super().__init__()
         self.url = url
+        self.slave_url = slave_url
 
     def _setUp(self):
         from oslo_db.sqlalchemy import enginefacade
         from oslo_db.sqlalchemy import test_fixtures
         facade = enginefacade.transaction_context()
-        facade.configure(connection=self.url, sqlite_fk=True)
+        facade.configure(connection=self.url,
+                         slave_connection=self.slave_url, sqlite_fk=True)
         self.useFixture(test_fixtures.ReplaceEngineFacadeFixture(
             db_api._facade, facade))
         self.addCleanup(facade.dispose_pool)

@@ -8,6 +8,7 @@ reached as ``openstack_citest`` (see ``tools/test-setup.sh``) or through
 ``OS_TEST_DBAPI_ADMIN_CONNECTION``.
 """
 
+import fixtures
 from oslo_db.sqlalchemy import test_fixtures
 
 from ironic_inspector.db import api as db_api
@@ -65,3 +66,17 @@ class EmptyMySQLFixture(_EmptyDatabase, test_fixtures.OpportunisticDbFixture):
 class EmptyPostgresqlFixture(_EmptyDatabase,
                              test_fixtures.OpportunisticDbFixture):
     DRIVER = 'postgresql'
+
+
+class RetryBudget(fixtures.Fixture):
+    """Sets db.api's retries (db_api.configure_retries) until cleanup."""
+
+    def __init__(self, max_retries, max_retry_interval):
+        super().__init__()
+        self.budget = (max_retries, max_retry_interval)
+
+    def _setUp(self):
+        policy = db_api._retry_policy
+        self.addCleanup(db_api.configure_retries, policy.max_retries,
+                        policy.max_retry_interval)
+        db_api.configure_retries(*self.budget)

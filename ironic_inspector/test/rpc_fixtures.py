@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 import fixtures
@@ -70,6 +71,7 @@ class ConductorProcess(fixtures.Fixture):
              '--config-file', self.config_file],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.exit_code = None
+        self._reader = None
         self.addCleanup(self.stop)
         self.output = []
         deadline = time.monotonic() + READY_TIMEOUT
@@ -78,11 +80,19 @@ class ConductorProcess(fixtures.Fixture):
             line = self.process.stdout.readline() if ready else ''
             self.output.append(line)
             if 'is ready on topic' in line:
+                # NOTE: keep reading, or a conductor that logs much would
+                # block on a full pipe.
+                self._reader = threading.Thread(target=self._read_output)
+                self._reader.start()
                 return
             if self.process.poll() is not None:
                 break
         raise AssertionError('the conductor did not start:\n%s'
                              % ''.join(self.output))
+
+    def _read_output(self):
+        for line in self.process.stdout:
+            self.output.append(line)
 
     def stop(self):
         """Send SIGTERM and wait; harmless when already stopped."""
@@ -90,5 +100,8 @@ class ConductorProcess(fixtures.Fixture):
             return
         self.process.send_signal(signal.SIGTERM)
         self.exit_code = self.process.wait(timeout=30)
-        self.output.append(self.process.stdout.read())
+        if self._reader is not None:
+            self._reader.join()
+        else:
+            self.output.append(self.process.stdout.read())
         self.process.stdout.close()

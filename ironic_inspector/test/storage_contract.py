@@ -97,6 +97,12 @@ class StorageContractTests:
         self.backend.delete(self.uuid)
         self.backend.delete(self.uuid, processed=True)
 
+    def test_read_that_may_be_stale(self):
+        # Without a replica, a read that may be stale is an ordinary one.
+        self.backend.save(self.uuid, {'a': 1})
+        self.assertEqual({'a': 1},
+                         self.backend.get(self.uuid, may_be_stale=True))
+
     def test_not_found(self):
         exc = self.assertRaises(exception.IntrospectionDataNotFound,
                                 self.backend.get, self.uuid, processed=False)

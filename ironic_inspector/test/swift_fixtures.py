@@ -33,14 +33,17 @@ class SwiftContainerFixture(fixtures.Fixture):
     """Points ``[swift]`` at the test Swift with a container of its own.
 
     :param config: the test's ``config(group=..., **values)`` method.
+    :param swift: ``(auth_url, user, key)`` of another Swift than the
+        one :func:`credentials` names.
     """
 
-    def __init__(self, config):
+    def __init__(self, config, swift=None):
         super().__init__()
         self._config = config
+        self._swift = swift
 
     def _setUp(self):
-        self.auth_url, self.user, self.key = credentials()
+        self.auth_url, self.user, self.key = self._swift or credentials()
         self.container = 'test-%s' % uuidutils.generate_uuid()
         self._config(group='swift', auth_version='1',
                      v1_auth_url=self.auth_url, v1_user=self.user,

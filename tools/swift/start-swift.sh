@@ -1,19 +1,27 @@
 #!/bin/bash
-# Start a real, one-replica OpenStack Swift on 127.0.0.1 for the functional
-# tests: memcached (tempauth keeps its tokens there; without it every auth
+# Start a real OpenStack Swift on 127.0.0.1 for the functional tests:
+# memcached (tempauth keeps its tokens there; without it every auth
 # answers 503), the account, container and object servers and a proxy with
-# tempauth (user test:tester, key testing).
+# tempauth (user test:tester, key testing). Objects have one replica on one
+# object server; with SWIFT_REPLICAS=3, three replicas on three object
+# servers (ports $SWIFT_OBJECT_PORT and the next two, pid files object1-3),
+# for the tests that kill one of them.
 #
 #   tools/swift/start-swift.sh          start everything (harmless if running)
 #   tools/swift/start-swift.sh proxy    start only the proxy (after a fault test
 #                                       stopped it)
+#   tools/swift/start-swift.sh object N start only object server N (1-3, with
+#                                       SWIFT_REPLICAS=3)
 #
 # Swift is installed from PyPI into its own virtualenv inside the state
 # directory ($SWIFT_STATE_DIR, default /tmp/ironic-inspector-swift), which
 # also holds the configuration, the rings, the devices, the logs and one
 # pid file per process (tools/swift/stop-swift.sh stops by those PIDs
 # only). The variables the tests read are written to $SWIFT_STATE_DIR/env.
-# Expect about 15 s to start once installed and about 220 MB of memory.
+# SWIFT_VENV names a virtualenv with Swift to use (or install) instead, so
+# that two Swifts share one installation.
+# Expect about 15 s to start once installed and about 220 MB of memory
+# (some 60 MB more per extra object server).
 set -euo pipefail
 
 STATE=${SWIFT_STATE_DIR:-/tmp/ironic-inspector-swift}
@@ -22,7 +30,8 @@ OBJECT_PORT=${SWIFT_OBJECT_PORT:-6210}
 CONTAINER_PORT=${SWIFT_CONTAINER_PORT:-6211}
 ACCOUNT_PORT=${SWIFT_ACCOUNT_PORT:-6212}
 MEMCACHED_PORT=${SWIFT_MEMCACHED_PORT:-11212}
-VENV=$STATE/venv
+REPLICAS=${SWIFT_REPLICAS:-1}
+VENV=${SWIFT_VENV:-$STATE/venv}
 ETC=$STATE/etc
 PIDS=$STATE/pids
 LOGS=$STATE/logs
@@ -67,9 +76,18 @@ PTH
     fi
 }
 
+# The name of object server $1: "object" alone, object1..N with replicas.
+object_server() {
+    if [ "$REPLICAS" = 1 ]; then
+        echo object
+    else
+        echo "object$1"
+    fi
+}
+
 write_server_config() {
-    local server=$1 port=$2
-    cat > "$ETC/$server-server.conf" <<CONF
+    local name=$1 port=$2 server=${3:-$1}
+    cat > "$ETC/$name-server.conf" <<CONF
 [DEFAULT]
 bind_ip = 127.0.0.1
 bind_port = $port
@@ -77,7 +95,7 @@ workers = 0
 mount_check = false
 devices = $STATE/devices
 swift_dir = $ETC
-log_name = $server-server
+log_name = $name-server
 
 [pipeline:main]
 pipeline = $server-server
@@ -88,7 +106,7 @@ CONF
 }
 
 configure() {
-    mkdir -p "$ETC" "$PIDS" "$LOGS" "$STATE/devices/d1"
+    mkdir -p "$ETC" "$PIDS" "$LOGS"
     cat > "$ETC/swift.conf" <<CONF
 [swift-hash]
 swift_hash_path_suffix = ironic-inspector-tests
@@ -100,7 +118,12 @@ default = yes
 CONF
     write_server_config account "$ACCOUNT_PORT"
     write_server_config container "$CONTAINER_PORT"
-    write_server_config object "$OBJECT_PORT"
+    local n
+    for n in $(seq "$REPLICAS"); do
+        mkdir -p "$STATE/devices/d$n"
+        write_server_config "$(object_server "$n")" \
+            $((OBJECT_PORT + n - 1)) object
+    done
     cat > "$ETC/proxy-server.conf" <<CONF
 [DEFAULT]
 bind_ip = 127.0.0.1
@@ -134,20 +157,24 @@ use = egg:swift#catch_errors
 [filter:proxy-logging]
 use = egg:swift#proxy_logging
 CONF
-    local ring port
-    for ring in account container object; do
-        [ -f "$ETC/$ring.ring.gz" ] && continue
-        case $ring in
-            account) port=$ACCOUNT_PORT ;;
-            container) port=$CONTAINER_PORT ;;
-            object) port=$OBJECT_PORT ;;
-        esac
-        # 2^6 partitions, 1 replica, 1 hour between moves of a partition.
-        "$VENV/bin/swift-ring-builder" "$ETC/$ring.builder" create 6 1 1
+    make_ring account 1 "$ACCOUNT_PORT"
+    make_ring container 1 "$CONTAINER_PORT"
+    make_ring object "$REPLICAS" "$OBJECT_PORT"
+}
+
+# Ring $1 with $2 replicas, on as many devices d1..dN, one per port from $3
+# up, each in its own zone.
+make_ring() {
+    local ring=$1 replicas=$2 port=$3 n
+    [ -f "$ETC/$ring.ring.gz" ] && return
+    # 2^6 partitions, 1 hour between moves of a partition.
+    "$VENV/bin/swift-ring-builder" "$ETC/$ring.builder" create 6 \
+        "$replicas" 1 >/dev/null
+    for n in $(seq "$replicas"); do
         "$VENV/bin/swift-ring-builder" "$ETC/$ring.builder" add \
-            "r1z1-127.0.0.1:$port/d1" 100
-        "$VENV/bin/swift-ring-builder" "$ETC/$ring.builder" rebalance
-    done >/dev/null
+            "r1z$n-127.0.0.1:$((port + n - 1))/d$n" 100 >/dev/null
+    done
+    "$VENV/bin/swift-ring-builder" "$ETC/$ring.builder" rebalance >/dev/null
 }
 
 wait_for_auth() {
@@ -164,6 +191,12 @@ wait_for_auth() {
     return 1
 }
 
+start_object() {
+    local name
+    name=$(object_server "$1")
+    launch "$name" "$VENV/bin/swift-object-server" "$ETC/$name-server.conf"
+}
+
 start_proxy() {
     launch proxy "$VENV/bin/swift-proxy-server" "$ETC/proxy-server.conf"
 }
@@ -174,10 +207,13 @@ start_all() {
     # memcached refuses to run as root unless told which user to be.
     launch memcached memcached -l 127.0.0.1 -p "$MEMCACHED_PORT" -U 0 \
         -m 32 -u "$(id -un)"
-    local server
-    for server in account container object; do
+    local server n
+    for server in account container; do
         launch "$server" "$VENV/bin/swift-$server-server" \
             "$ETC/$server-server.conf"
+    done
+    for n in $(seq "$REPLICAS"); do
+        start_object "$n"
     done
     start_proxy
 }
@@ -186,7 +222,15 @@ export SWIFT_CONF_FILE=$ETC/swift.conf
 case ${1:-all} in
     all) start_all ;;
     proxy) start_proxy ;;
-    *) echo "usage: $0 [proxy]" >&2; exit 2 ;;
+    object)
+        if ! [[ ${2:-} =~ ^[0-9]+$ ]] || [ "$2" -lt 1 ] \
+                || [ "$2" -gt "$REPLICAS" ]; then
+            echo "usage: $0 [proxy | object 1..$REPLICAS]" >&2
+            exit 2
+        fi
+        start_object "$2"
+        ;;
+    *) echo "usage: $0 [proxy | object N]" >&2; exit 2 ;;
 esac
 wait_for_auth
 
@@ -195,5 +239,12 @@ export SWIFT_STATE_DIR=$STATE
 export SWIFT_TEST_AUTH_URL=$AUTH_URL
 export SWIFT_TEST_USER=test:tester
 export SWIFT_TEST_KEY=testing
+export SWIFT_REPLICAS=$REPLICAS
+export SWIFT_VENV=$VENV
+export SWIFT_PROXY_PORT=$PROXY_PORT
+export SWIFT_OBJECT_PORT=$OBJECT_PORT
+export SWIFT_CONTAINER_PORT=$CONTAINER_PORT
+export SWIFT_ACCOUNT_PORT=$ACCOUNT_PORT
+export SWIFT_MEMCACHED_PORT=$MEMCACHED_PORT
 ENV
 cat "$STATE/env"

@@ -4,25 +4,20 @@
 #
 #   tools/swift/stop-swift.sh                 stop everything
 #   tools/swift/stop-swift.sh proxy [...]     stop only these (proxy,
-#                                             account, container, object,
-#                                             memcached)
+#                                             account, container, object or
+#                                             object1-3, memcached)
 set -uo pipefail
+source "$(dirname "$0")/../lib/stop-pid.sh"
 
 STATE=${SWIFT_STATE_DIR:-/tmp/ironic-inspector-swift}
 PIDS=$STATE/pids
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(proxy object container account memcached)
+if [ ${#names[@]} -eq 0 ]; then
+    # The proxy first, then every other server that left a pid file.
+    names=(proxy)
+    for pidfile in "$PIDS"/*.pid; do
+        [ -f "$pidfile" ] && names+=("$(basename "$pidfile" .pid)")
+    done
+fi
 
-for name in "${names[@]}"; do
-    pidfile=$PIDS/$name.pid
-    [ -f "$pidfile" ] || continue
-    pid=$(cat "$pidfile")
-    if kill -TERM "$pid" 2>/dev/null; then
-        for _ in $(seq 50); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.2
-        done
-        kill -KILL "$pid" 2>/dev/null || true
-    fi
-    rm -f "$pidfile"
-done
+stop_pidfiles "$PIDS" "${names[@]}"

@@ -2,15 +2,14 @@
 
 No error may reach a caller (deadlocks and lock timeouts are retried),
 every document read or left behind must be one that was written, whole,
-and no row may be lost or duplicated. The processes call the storage
-backend themselves or, in the Conductor cases, have no storage at all and
-go through two conductors over the real RabbitMQ.
+no row may be duplicated, and no acknowledged write lost (each thread
+also writes a node of its own and reads its writes back). The processes
+call the storage backend themselves or, in the Conductor cases, have no
+storage at all and go through two conductors over the real RabbitMQ.
 """
 
 import json
 import os
-import subprocess
-import sys
 
 import fixtures
 from oslo_db.sqlalchemy import test_fixtures
@@ -21,6 +20,7 @@ import testtools.content
 from ironic_inspector.db import migration
 from ironic_inspector.test import base
 from ironic_inspector.test import commands
+from ironic_inspector.test import concurrency
 from ironic_inspector.test import db_fixtures
 from ironic_inspector.test import rpc_fixtures
 from ironic_inspector.test.functional import concurrency_worker
@@ -53,61 +53,51 @@ class MySQLConcurrencyTestCase(test_fixtures.OpportunisticDBTestMixin,
         return self._write_config({'database': {'connection': self.url}})
 
     def _create_nodes(self):
-        nodes = [uuidutils.generate_uuid() for _ in range(NODES)]
+        nodes = [uuidutils.generate_uuid()
+                 for _ in range(NODES + PROCESSES * THREADS)]
         with self.engine.begin() as conn:
             for node in nodes:
                 conn.execute(sa.text("INSERT INTO nodes (uuid, state) "
                                      "VALUES (:uuid, 'finished')"),
                              {'uuid': node})
-        return nodes
+        return nodes[:NODES], nodes[NODES:]
 
-    def _run_workers(self, nodes):
+    def _run_workers(self, nodes, private_nodes):
         config_file = self._config_file()
-        workers = []
-        for process in range(PROCESSES):
-            job = {'config_file': config_file, 'nodes': nodes,
-                   'threads': THREADS, 'seconds': SECONDS,
-                   'size': DOCUMENT_SIZE, 'process': 'p%d' % process,
-                   'through_conductor': self.THROUGH_CONDUCTOR}
-            worker = subprocess.Popen(
-                [sys.executable, '-m', concurrency_worker.__name__],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE, text=True)
-            worker.stdin.write(json.dumps(job))
-            worker.stdin.close()
-            workers.append(worker)
-        reports = []
-        for worker in workers:
-            out = worker.stdout.read()
-            err = worker.stderr.read()
-            self.assertEqual(0, worker.wait(timeout=SECONDS * 10), err)
-            reports.append(json.loads(out))
-        return reports
+        jobs = [{'config_file': config_file, 'nodes': nodes,
+                 'threads': THREADS, 'seconds': SECONDS,
+                 'size': DOCUMENT_SIZE, 'process': 'p%d' % process,
+                 'deletes': True,
+                 'private_nodes': private_nodes[process * THREADS:
+                                                (process + 1) * THREADS],
+                 'through_conductor': self.THROUGH_CONDUCTOR}
+                for process in range(PROCESSES)]
+        return concurrency.Workers(jobs).reports(self, timeout=SECONDS * 10)
 
     def test_concurrent_saves_and_reads(self):
-        nodes = self._create_nodes()
-        reports = self._run_workers(nodes)
-        errors = [e for r in reports for e in r['errors']]
-        saves = sum(r['saves'] for r in reports)
-        reads = sum(r['reads'] for r in reports)
-        self.addDetail('figures', testtools.content.text_content(
-            '%d processes x %d threads x %d s%s: %d saves, %d reads, '
-            '%d errors' % (PROCESSES, THREADS, SECONDS,
-                           ' through %d conductors' % CONDUCTORS
-                           if self.THROUGH_CONDUCTOR else '',
-                           saves, reads, len(errors))))
-        self.assertEqual([], errors[:5])
-        self.assertGreater(saves, PROCESSES * THREADS)
+        nodes, private_nodes = self._create_nodes()
+        totals = concurrency.Totals(self._run_workers(nodes, private_nodes))
         with self.engine.connect() as conn:
             rows = conn.execute(sa.text(
                 'SELECT uuid, processed, data FROM introspection_data'
             )).all()
         keys = [(uuid, bool(processed)) for uuid, processed, _ in rows]
         self.assertEqual(len(keys), len(set(keys)))
-        self.assertEqual({(n, p) for n in nodes for p in (True, False)},
-                         set(keys))
-        for _, _, data in rows:
-            self.assertTrue(concurrency_worker.is_intact(json.loads(data)))
+        stored = {(uuid, bool(processed)): json.loads(data)
+                  for uuid, processed, data in rows}
+        totals.check_left_behind(lambda node, processed:
+                                 stored.get((node, processed)))
+        for document in stored.values():
+            self.assertTrue(concurrency_worker.is_intact(document))
+        self.addDetail('figures', testtools.content.text_content(
+            '%d processes x %d threads x %d s%s: %d operations, %d saves, '
+            '%d errors' % (PROCESSES, THREADS, SECONDS,
+                           ' through %d conductors' % CONDUCTORS
+                           if self.THROUGH_CONDUCTOR else '',
+                           totals.operations, totals.saves,
+                           len(totals.errors))))
+        totals.assert_nothing_lost(self)
+        self.assertGreater(totals.saves, PROCESSES * THREADS)
 
 
 class PostgresqlConcurrencyTestCase(MySQLConcurrencyTestCase):

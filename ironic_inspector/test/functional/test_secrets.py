@@ -12,6 +12,7 @@ from ironic_inspector.db import api as db_api
 from ironic_inspector import storage
 from ironic_inspector.test import base
 from ironic_inspector.test import commands
+from ironic_inspector.test import db_fixtures
 from ironic_inspector.test import swift_fixtures
 
 SECRET = 'Sup3r-Secret-Pa55'
@@ -28,6 +29,13 @@ SAMPLE_CONFIG = os.path.join(os.path.dirname(__file__), os.pardir,
 
 
 class DatabaseSecretsTestCase(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        # Refusals are not worth waiting for here; the default budget of
+        # some 13 s a call would make this test last minutes.
+        self.useFixture(db_fixtures.RetryBudget(max_retries=1,
+                                                max_retry_interval=0))
 
     def _use_database(self, url):
         facade = enginefacade.transaction_context()

@@ -5,6 +5,7 @@ import os
 import threading
 
 import fixtures
+from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import enginefacade
 from oslo_db.sqlalchemy import test_fixtures
 from oslo_utils import timeutils
@@ -15,6 +16,7 @@ from ironic_inspector.common import exception
 from ironic_inspector.db import api as db_api
 from ironic_inspector.db import migration
 from ironic_inspector.test import base
+from ironic_inspector.test import db_fixtures
 
 
 class StatementCounter:
@@ -249,3 +251,29 @@ class SQLiteFilePoolTestCase(base.TestCase):
         self.assertEqual([], errors)
         self.assertLessEqual(len(self.opened), self.THREADS)
         self.assertEqual([], db_api.list_introspection_data())
+
+
+class RetryPolicyTestCase(base.TestCase):
+    """Calls retry as often as configured."""
+
+    def _attempts(self, max_retries):
+        self.useFixture(db_fixtures.RetryBudget(max_retries, 1))
+        attempts = []
+
+        @db_api._db_call
+        def deadlocked(uuid):
+            attempts.append(uuid)
+            if len(attempts) <= 3:
+                raise db_exc.DBDeadlock()
+
+        try:
+            deadlocked('a-node')
+        except exception.DatabaseError:
+            pass
+        return len(attempts)
+
+    def test_gives_up_after_the_configured_retries(self):
+        self.assertEqual(3, self._attempts(2))
+
+    def test_minus_one_retries_for_ever(self):
+        self.assertEqual(4, self._attempts(-1))
