@@ -255,16 +255,24 @@ class SwiftStore(base.StorageBackend):
         except _SWIFT_ERRORS as exc:
             raise self.error(node_uuid, 'delete', self._reason(exc))
         # NOTE: the answer is 200 whatever became of each object; the body
-        # says. A missing container counts as nothing found.
+        # says. A missing container counts as nothing found. An object
+        # whose servers failed (5xx) is deleted again on its own, with
+        # swiftclient's retries, as without bulk delete: a server that was
+        # down may well answer the next request.
         result = json_codec.loads(result)
-        errors = [error for error in result.get('Errors') or ()
-                  if not error[1].startswith('404')]
-        if errors or not result.get('Response Status', '').startswith(
-                ('200', '404')):
+        errors = [(path, status) for path, status in result.get('Errors')
+                  or () if not status.startswith('404')]
+        again = [path for path, status in errors if status.startswith('5')]
+        errors = [error for error in errors if error[0] not in again]
+        if errors or not (again or result.get(
+                'Response Status', '').startswith(('200', '404'))):
             raise self.error(node_uuid, 'delete', 'bulk delete: %s %s' % (
                 result.get('Response Status'),
                 '; '.join('%s: %s' % tuple(error) for error in errors[:3])))
-        return result.get('Number Deleted', 0)
+        return result.get('Number Deleted', 0) + sum(
+            self._delete_object(urllib.parse.unquote(path).split('/', 2)[2],
+                                node_uuid)
+            for path in again)
 
     def list(self):
         marker = ''
