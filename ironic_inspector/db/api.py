@@ -795,6 +795,7 @@ def count_undated_introspection_data():
                             .where(_DATA.c.updated_at.is_(None))).scalar()
 
 
+# In the order of storage.base.DocumentInfo, then the version.
 _LISTED_COLUMNS = (_DATA.c.uuid, _DATA.c.processed, _DATA.c.created_at,
                    _DATA.c.updated_at, _DATA.c.version)
 
@@ -815,12 +816,13 @@ def _introspection_data_page(after, limit):
             query = query.where(_DATA.c.uuid >= uuid, sa.or_(
                 _DATA.c.uuid > uuid, _DATA.c.processed == sa.true()))
     with stale_reader() as conn:
-        return [dict(row) for row in conn.execute(query).mappings()]
+        return conn.execute(query).all()
 
 
 def iter_introspection_data(batch_size=1000):
-    """Yield every stored document's key and timestamps (not the
-    documents), ordered by node, reading in batches.
+    """Yield every stored document's key, timestamps and version (not the
+    documents) as rows (tuples that also have the columns' names as
+    attributes), ordered by node, reading in batches.
 
     Memory stays flat however many documents there are; each batch is one
     short read transaction, which starts after the last key of the one
@@ -832,9 +834,9 @@ def iter_introspection_data(batch_size=1000):
         yield from batch
         if len(batch) < batch_size:
             return
-        after = batch[-1]['uuid'], batch[-1]['processed']
+        after = batch[-1].uuid, batch[-1].processed
 
 
 def list_introspection_data():
-    """Every stored document's key and timestamps, in one list."""
-    return list(iter_introspection_data())
+    """Every stored document's key and timestamps, as dicts in one list."""
+    return [row._asdict() for row in iter_introspection_data()]

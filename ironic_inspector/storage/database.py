@@ -91,8 +91,8 @@ class DatabaseStore(base.StorageBackend):
                 return
             except exception.DatabaseError as exc:
                 raise self.error(None, 'list', exc)
-            yield base.DocumentInfo(row['uuid'], row['processed'],
-                                    row['created_at'], row['updated_at'])
+            # The row's first columns are DocumentInfo's fields.
+            yield base.DocumentInfo._make(row[:4])
 
     def held_documents(self, node_uuids):
         try:

@@ -183,13 +183,13 @@ class IntrospectionDataApiTestCase(base.DbTestCase):
                     for processed in (False, True)]
         for batch_size in (1, 3, 8, 1000):
             self.assertEqual(expected, [
-                (row['uuid'], row['processed'])
+                (row.uuid, row.processed)
                 for row in db_api.iter_introspection_data(batch_size)])
         # Deleting what was listed skips nothing after it.
         listed = []
         for row in db_api.iter_introspection_data(batch_size=3):
-            listed.append((row['uuid'], row['processed']))
-            db_api.delete_introspection_data(row['uuid'], row['processed'])
+            listed.append((row.uuid, row.processed))
+            db_api.delete_introspection_data(row.uuid, row.processed)
         self.assertEqual(expected, listed)
 
 
