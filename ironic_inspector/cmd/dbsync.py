@@ -42,23 +42,25 @@ def _run_migrations(max_count):
     """Run every online migration up to ``max_count`` rows in all.
 
     Each migration counts its rows once, then changes them in batches of
-    at most DEFAULT_BATCH rows, one statement and transaction each; one
-    left without rows to change still counts what it would change.
+    at most DEFAULT_BATCH rows, one statement and transaction each, each
+    continuing along the table's key after the one before; one left
+    without rows to change still counts what it would change.
 
     :returns: a list of ``(name, found, done)``.
     """
     release = CONF.pin_release_version
     results = []
     for migrate in online_migrations.ONLINE_MIGRATIONS:
-        found = done = None
+        found, done, after = None, 0, None
         while True:
             batch = (DEFAULT_BATCH if max_count is None
-                     else min(DEFAULT_BATCH, max_count - (done or 0)))
-            counted, changed = migrate(release, batch, count=found is None)
+                     else min(DEFAULT_BATCH, max_count - done))
+            counted, changed, after = migrate(
+                release, batch, count=found is None, after=after)
             if found is None:
-                found, done = counted, 0
+                found = counted
             done += changed
-            if changed < batch or done >= found or not batch:
+            if after is None or done >= found:
                 break
         # NOTE: rows written while the batches ran are counted too.
         results.append((migrate.__name__, max(found, done), done))

@@ -50,7 +50,7 @@ class Checks(upgradecheck.UpgradeCommands):
             for migrate in online_migrations.ONLINE_MIGRATIONS:
                 # A batch of 0 rows counts what needs migrating, and
                 # changes nothing.
-                found, _ = migrate(CONF.pin_release_version, 0)
+                found, _, _ = migrate(CONF.pin_release_version, 0)
                 if found:
                     pending.append('%s (%d rows)' % (migrate.__name__, found))
         except _EXPECTED as exc:

@@ -18,17 +18,14 @@ def write(stream, headers, widths, rows):
     widths = [max(width, len(header))
               for width, header in zip(widths, headers)]
     border = '+%s+\n' % '+'.join('-' * (width + 2) for width in widths)
+    # "%-Ns" pads to N and lets a longer value widen its line.
+    line = '| %s |\n' % ' | '.join('%%-%ds' % width for width in widths)
     count = 0
     for row in rows:
         if not count:
-            stream.write(border + _line(headers, widths) + border)
-        stream.write(_line(row, widths))
+            stream.write(border + line % tuple(headers) + border)
+        stream.write(line % tuple(row))
         count += 1
     if count:
         stream.write(border)
     return count
-
-
-def _line(values, widths):
-    return '| %s |\n' % ' | '.join(
-        str(value).ljust(width) for value, width in zip(values, widths))

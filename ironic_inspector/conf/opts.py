@@ -6,6 +6,7 @@ from ironic_inspector.conf import database
 from ironic_inspector.conf import default
 from ironic_inspector.conf import processing
 from ironic_inspector.conf import swift
+from ironic_inspector.conf import swift_auth
 
 
 def list_opts():
@@ -14,5 +15,5 @@ def list_opts():
         (conductor.GROUP, conductor.list_opts()),
         ('database', database.list_opts()),
         ('processing', processing.list_opts()),
-        (swift.GROUP, swift.list_opts()),
+        (swift.GROUP, swift.list_opts() + swift_auth.list_opts()),
     ]

@@ -1,8 +1,8 @@
-from keystoneauth1 import loading as ks_loading
+"""Options of [swift]; the keystoneauth1 ones are in swift_auth."""
+
 from oslo_config import cfg
 
 GROUP = 'swift'
-SERVICE_TYPE = 'object-store'
 
 _OPTS = [
     cfg.StrOpt('container',
@@ -41,17 +41,7 @@ _OPTS = [
 
 def register_opts(conf):
     conf.register_opts(_OPTS, group=GROUP)
-    ks_loading.register_session_conf_options(conf, GROUP)
-    ks_loading.register_auth_conf_options(conf, GROUP)
-    ks_loading.register_adapter_conf_options(conf, GROUP)
-    conf.set_default('service_type', SERVICE_TYPE, group=GROUP)
 
 
 def list_opts():
-    # The auth plugin options shown are those of the password plugin, the
-    # one most deployments use.
-    return (_OPTS
-            + ks_loading.get_session_conf_options()
-            + ks_loading.get_auth_common_conf_options()
-            + ks_loading.get_auth_plugin_conf_options('password')
-            + ks_loading.get_adapter_conf_options(include_deprecated=False))
+    return _OPTS

@@ -723,47 +723,68 @@ def document_keys(node_uuids):
         return {(row.uuid, row.processed) for row in rows}
 
 
-def limited(statement, condition, limit, dialect_name):
-    """``statement`` (an UPDATE or DELETE of one table) restricted to at
-    most ``limit`` rows matching ``condition``, still one statement.
+def _key_after(keys, values):
+    """Rows whose primary key ``keys`` sorts after ``values``.
 
-    The rows are picked by their physical address where the database has
-    one, so that the statement reads only the rows it changes.
+    A range on the key's first column, which every database uses its
+    index for (MariaDB would not for a row comparison).
     """
-    if dialect_name == 'mysql':
-        # NOTE: MySQL refuses a LIMIT in an IN subquery, and a subquery on
-        # the table being changed; it has UPDATE/DELETE ... LIMIT instead.
-        return statement.where(condition).with_dialect_options(
-            mysql_limit=limit)
-    if dialect_name == 'postgresql':
-        # NOTE: "ctid = ANY(ARRAY(...))" is a TID scan; "IN (SELECT ...)"
-        # would join against a scan of the whole table, for every batch.
-        ctid = sa.literal_column('ctid')
-        return statement.where(ctid == sa.any_(sa.func.array(
-            sa.select(ctid).select_from(statement.table).where(condition)
-            .limit(limit).scalar_subquery())))
-    if dialect_name == 'sqlite':
-        rowid = sa.literal_column('rowid')
-        return statement.where(rowid.in_(
-            sa.select(rowid).select_from(statement.table).where(condition)
-            .limit(limit)))
+    first, value = keys[0], sa.literal(values[0], keys[0].type)
+    if len(keys) == 1:
+        return first > value
+    return sa.and_(first >= value, sa.or_(
+        first > value, _key_after(keys[1:], values[1:])))
+
+
+def _key_at_most(keys, values):
+    """Rows whose primary key ``keys`` sorts at or before ``values``."""
+    first, value = keys[0], sa.literal(values[0], keys[0].type)
+    if len(keys) == 1:
+        return first <= value
+    return sa.and_(first <= value, sa.or_(
+        first < value, _key_at_most(keys[1:], values[1:])))
+
+
+def next_batch(conn, statement, condition, limit, after=None):
+    """``statement`` (an UPDATE or DELETE of one table) restricted to the
+    next batch of a walk along the table's primary key.
+
+    The batch is the next ``limit`` rows matching ``condition`` after the
+    key ``after`` (``None``: from the start): its last key is read first,
+    in key order, then ``statement`` changes the rows matching
+    ``condition`` between ``after`` and that key, one statement. Each
+    batch reads only its own range, never the rows of the batches before.
+    A row written into the range between the two changes too; one written
+    behind the walk is left for the next walk.
+
+    :returns: ``(statement, last)``: ``last`` is the key the next batch
+        continues after, ``None`` when this batch reaches the end.
+    """
     keys = list(statement.table.primary_key.columns)
-    return statement.where(sa.tuple_(*keys).in_(
-        sa.select(*keys).where(condition).limit(limit)))
+    if after is not None:
+        condition = sa.and_(_key_after(keys, after), condition)
+    last = conn.execute(sa.select(*keys).where(condition).order_by(*keys)
+                        .offset(limit - 1).limit(1)).first()
+    if last is None:
+        return statement.where(condition), None
+    last = tuple(last)
+    return statement.where(condition, _key_at_most(keys, last)), last
 
 
 @_db_call
-def delete_introspection_data_before(before, limit):
-    """Delete at most ``limit`` documents last written before ``before``.
+def delete_introspection_data_before(before, limit, after=None):
+    """Delete the next ``limit`` documents last written before ``before``,
+    walking the key after ``after`` (see ``next_batch``).
 
-    One statement in a transaction of its own.
+    One DELETE in a transaction of its own.
 
-    :returns: how many documents were deleted.
+    :returns: ``(deleted, last)``: how many documents were deleted, and
+        the key to continue after (``None`` at the end).
     """
     with writer_connection() as conn:
-        return conn.execute(limited(_DATA.delete(),
-                                    _DATA.c.updated_at < before, limit,
-                                    conn.dialect.name)).rowcount
+        delete, last = next_batch(conn, _DATA.delete(),
+                                  _DATA.c.updated_at < before, limit, after)
+        return conn.execute(delete).rowcount, last
 
 
 @_db_call
@@ -774,6 +795,7 @@ def count_undated_introspection_data():
                             .where(_DATA.c.updated_at.is_(None))).scalar()
 
 
+# In the order of storage.base.DocumentInfo, then the version.
 _LISTED_COLUMNS = (_DATA.c.uuid, _DATA.c.processed, _DATA.c.created_at,
                    _DATA.c.updated_at, _DATA.c.version)
 
@@ -794,12 +816,13 @@ def _introspection_data_page(after, limit):
             query = query.where(_DATA.c.uuid >= uuid, sa.or_(
                 _DATA.c.uuid > uuid, _DATA.c.processed == sa.true()))
     with stale_reader() as conn:
-        return [dict(row) for row in conn.execute(query).mappings()]
+        return conn.execute(query).all()
 
 
 def iter_introspection_data(batch_size=1000):
-    """Yield every stored document's key and timestamps (not the
-    documents), ordered by node, reading in batches.
+    """Yield every stored document's key, timestamps and version (not the
+    documents) as rows (tuples that also have the columns' names as
+    attributes), ordered by node, reading in batches.
 
     Memory stays flat however many documents there are; each batch is one
     short read transaction, which starts after the last key of the one
@@ -811,9 +834,9 @@ def iter_introspection_data(batch_size=1000):
         yield from batch
         if len(batch) < batch_size:
             return
-        after = batch[-1]['uuid'], batch[-1]['processed']
+        after = batch[-1].uuid, batch[-1].processed
 
 
 def list_introspection_data():
-    """Every stored document's key and timestamps, in one list."""
-    return list(iter_introspection_data())
+    """Every stored document's key and timestamps, as dicts in one list."""
+    return [row._asdict() for row in iter_introspection_data()]

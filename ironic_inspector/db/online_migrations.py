@@ -2,10 +2,12 @@
 online_data_migrations`` while the services are up.
 
 Each migration takes the release the rows must be brought to (``None``
-for the latest), the largest number of rows to change and whether to
-count, and returns ``(found, done)``: how many rows needed it (None when
-not counted) and how many it changed. A call is one short transaction
-that changes its rows with one statement.
+for the latest), the largest number of rows to change, whether to count
+and the key the batch continues after (``None``: from the start), and
+returns ``(found, done, last)``: how many rows needed it (None when not
+counted), how many it changed and the key the next batch continues after
+(``None`` when the walk is over). A call is one short transaction that
+changes its rows with one statement (see ``db.api.next_batch``).
 """
 
 from oslo_utils import timeutils
@@ -32,7 +34,8 @@ def _older_versions(object_name, target):
             release['objects'][object_name]) < target})
 
 
-def _stamp_versions(table, object_name, release, max_count, count=True):
+def _stamp_versions(table, object_name, release, max_count, count=True,
+                    after=None):
     """Stamp rows of ``table`` with the version of ``object_name``.
 
     Rows written before the version column existed (by ironic-inspector
@@ -41,7 +44,8 @@ def _stamp_versions(table, object_name, release, max_count, count=True):
 
     :param count: whether to count the rows that need it (one scan of
         the table); a caller running batches counts once.
-    :returns: ``(found, done)``; ``found`` is None when not counted.
+    :param after: the key this batch continues after.
+    :returns: ``(found, done, last)``; ``found`` is None when not counted.
     """
     target = release_mappings.get_object_version(object_name, release)
     version = table.c.version
@@ -54,28 +58,30 @@ def _stamp_versions(table, object_name, release, max_count, count=True):
                                  .select_from(table)
                                  .where(condition)).scalar()
             if not found:
-                return found, 0
+                return found, 0, None
         if not max_count:
-            return found, 0
+            return found, 0, None
         now = timeutils.utcnow()
-        update = db_api.limited(table.update(), condition, max_count,
-                                conn.dialect.name).values(
+        update, last = db_api.next_batch(conn, table.update(), condition,
+                                         max_count, after)
+        update = update.values(
             version=target,
             created_at=sa.func.coalesce(table.c.created_at, now),
             updated_at=sa.func.coalesce(table.c.updated_at, now))
-        return found, conn.execute(update).rowcount
+        return found, conn.execute(update).rowcount, last
 
 
-def node_versions(release, max_count, count=True):
+def node_versions(release, max_count, count=True, after=None):
     """Stamp nodes of the node cache with the Node version."""
     return _stamp_versions(models.Node.__table__, 'Node', release, max_count,
-                           count)
+                           count, after)
 
 
-def introspection_data_versions(release, max_count, count=True):
+def introspection_data_versions(release, max_count, count=True, after=None):
     """Stamp introspection data rows with the IntrospectionData version."""
     return _stamp_versions(models.IntrospectionData.__table__,
-                           'IntrospectionData', release, max_count, count)
+                           'IntrospectionData', release, max_count, count,
+                           after)
 
 
 # Run in this order; append new migrations at the end.

@@ -67,14 +67,15 @@ class DatabaseStore(base.StorageBackend):
 
     def purge(self, before):
         """One DELETE per batch of PURGE_BATCH documents, each in a
-        transaction of its own, so that no lock is held for long."""
-        deleted = 0
+        transaction of its own, so that no lock is held for long; each
+        batch continues along the key after the one before."""
+        deleted, after = 0, None
         try:
             while True:
-                count = db_api.delete_introspection_data_before(
-                    before, base.PURGE_BATCH)
+                count, after = db_api.delete_introspection_data_before(
+                    before, base.PURGE_BATCH, after)
                 deleted += count
-                if count < base.PURGE_BATCH:
+                if after is None:
                     break
             undated = db_api.count_undated_introspection_data()
         except exception.DatabaseError as exc:
@@ -90,8 +91,8 @@ class DatabaseStore(base.StorageBackend):
                 return
             except exception.DatabaseError as exc:
                 raise self.error(None, 'list', exc)
-            yield base.DocumentInfo(row['uuid'], row['processed'],
-                                    row['created_at'], row['updated_at'])
+            # The row's first columns are DocumentInfo's fields.
+            yield base.DocumentInfo._make(row[:4])
 
     def held_documents(self, node_uuids):
         try:

@@ -21,7 +21,9 @@ import urllib3.exceptions
 
 from ironic_inspector.common import exception
 from ironic_inspector.common import json_codec
+from ironic_inspector import conf as inspector_conf
 from ironic_inspector.conf import swift as swift_conf
+from ironic_inspector.conf import swift_auth
 from ironic_inspector.storage import base
 
 OBJECT_PREFIX = 'inspector_data-'
@@ -30,6 +32,8 @@ VERSION_HEADER = 'X-Object-Meta-Inspector-Version'
 
 # DELETE requests in flight at once where the cluster has no bulk delete.
 CONCURRENT_DELETES = 8
+
+swift_auth.register_opts(inspector_conf.CONF)
 
 # Errors of the client and its transport that mean Swift failed us. A
 # connection lost while a body is read surfaces from urllib3 or http.client

@@ -6,6 +6,7 @@ from keystoneauth1 import loading as ks_loading
 from swiftclient import client as swift_client
 
 from ironic_inspector.common import exception
+from ironic_inspector.conf import swift_auth
 from ironic_inspector import storage
 from ironic_inspector.test import base
 from ironic_inspector.test import property_tests
@@ -97,8 +98,10 @@ class SwiftStoreTestCase(SwiftTestCase):
         # token Swift issued) instead of v1 auth.
         url, token = swift_client.get_auth(
             self.swift.auth_url, self.swift.user, self.swift.key)
-        # keystoneauth registers a plugin's options when it loads it; the
-        # test sets their values before that.
+        # The backend registers keystoneauth's options when it is
+        # imported, and keystoneauth a plugin's when it loads it; the test
+        # sets their values before either.
+        swift_auth.register_opts(self._config.conf)
         self._config.register_opts(
             ks_loading.get_auth_plugin_conf_options('admin_token'),
             group='swift')

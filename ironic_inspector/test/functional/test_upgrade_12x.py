@@ -416,12 +416,14 @@ class AdoptionTestCase(Release12TestMixin, base.TestCase):
         sa.event.listen(db_api.get_engine(), 'before_cursor_execute',
                         count_updates)
         migrate = online_migrations.introspection_data_versions
-        self.assertEqual((3, 2), migrate(None, 2))
+        found, done, after = migrate(None, 2)
+        self.assertEqual((3, 2), (found, done))
         self.assertEqual(1, len(updates))
-        self.assertEqual((1, 1), migrate(None, 2))
-        self.assertEqual((0, 0), migrate(None, 2))
+        self.assertEqual((1, 1, None), migrate(None, 2, after=after))
+        self.assertEqual((0, 0, None), migrate(None, 2))
         self.assertEqual(2, len(updates))
-        self.assertEqual((2, 2), online_migrations.node_versions(None, 10))
+        self.assertEqual((2, 2, None),
+                         online_migrations.node_versions(None, 10))
         for row in db_api.list_introspection_data():
             self.assertEqual('1.1', row['version'])
             self.assertIsNotNone(row['created_at'])
@@ -429,7 +431,7 @@ class AdoptionTestCase(Release12TestMixin, base.TestCase):
         # A 12.5.0 service still running writes rows without a version.
         self.release(self.save_command(self.node_b, False,
                                        self.document('b-unprocessed')))
-        self.assertEqual((1, 1), migrate(None, 10))
+        self.assertEqual((1, 1, None), migrate(None, 10))
 
     def test_migrate_data_from_the_swift_12_5_0_wrote(self):
         credentials = swift_fixtures.credentials()

@@ -132,6 +132,45 @@ class IntrospectionDataApiTestCase(base.DbTestCase):
         self.assertEqual('1.1', row['version'])
         self.assertEqual(1, len(db_api.list_introspection_data()))
 
+    def _store_at(self, written, uuid, processed):
+        timeutils.set_time_override(written)
+        self.addCleanup(timeutils.clear_time_override)
+        db_api.store_introspection_data(uuid, '{}', processed)
+        timeutils.clear_time_override()
+
+    def test_purge_batches_walk_the_key(self):
+        uuids = ['00000000-0000-4000-8000-%012d' % i for i in range(4)]
+        old = timeutils.utcnow() - datetime.timedelta(days=30)
+        for uuid in uuids:
+            db_api.create_node(uuid, 'finished')
+            for processed in (True, False):
+                self._store_at(old, uuid, processed)
+        before = timeutils.utcnow() - datetime.timedelta(days=1)
+        with StatementCounter(self.engine) as counter:
+            self.assertEqual((3, (uuids[1], False)),
+                             db_api.delete_introspection_data_before(
+                                 before, 3))
+        # One DELETE, after the read of the batch's last key.
+        deletes = [s for s in counter.statements if s.startswith('DELETE')]
+        self.assertEqual(1, len(deletes), counter.statements)
+        # Written meanwhile, old-dated: one behind the walk, one ahead.
+        self._store_at(old, uuids[0], False)
+        db_api.delete_introspection_data(uuids[3], processed=True)
+        self._store_at(old, uuids[3], True)
+        # A new document ahead of the walk is not old enough to go.
+        db_api.delete_introspection_data(uuids[2], processed=True)
+        db_api.store_introspection_data(uuids[2], '{}', processed=True)
+        self.assertEqual((3, (uuids[3], False)),
+                         db_api.delete_introspection_data_before(
+                             before, 3, (uuids[1], False)))
+        self.assertEqual((1, None), db_api.delete_introspection_data_before(
+            before, 3, (uuids[3], False)))
+        # The walk never reads behind itself: the document written there
+        # is left for the next purge.
+        self.assertEqual([(uuids[0], False), (uuids[2], True)],
+                         [(row['uuid'], row['processed'])
+                          for row in db_api.list_introspection_data()])
+
     def test_store_for_unknown_node(self):
         other = uuidutils.generate_uuid()
         self.assertRaises(exception.NodeNotFound,
@@ -183,13 +222,13 @@ class IntrospectionDataApiTestCase(base.DbTestCase):
                     for processed in (False, True)]
         for batch_size in (1, 3, 8, 1000):
             self.assertEqual(expected, [
-                (row['uuid'], row['processed'])
+                (row.uuid, row.processed)
                 for row in db_api.iter_introspection_data(batch_size)])
         # Deleting what was listed skips nothing after it.
         listed = []
         for row in db_api.iter_introspection_data(batch_size=3):
-            listed.append((row['uuid'], row['processed']))
-            db_api.delete_introspection_data(row['uuid'], row['processed'])
+            listed.append((row.uuid, row.processed))
+            db_api.delete_introspection_data(row.uuid, row.processed)
         self.assertEqual(expected, listed)
 
 

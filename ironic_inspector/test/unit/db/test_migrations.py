@@ -167,19 +167,58 @@ class OnlineDataMigrationsTestCase(base.DbTestCase):
 
     def test_migration_in_batches(self):
         migrate = online_migrations.introspection_data_versions
-        self.assertEqual((5, 2), migrate(None, 2))
+        self.assertEqual((5, 2, (self.uuids[1], True)), migrate(None, 2))
         self.assertEqual(['-', '-', '-', '1.1', '1.1'], self._versions())
-        self.assertEqual((3, 3), migrate(None, 10))
-        self.assertEqual((0, 0), migrate(None, 10))
+        self.assertEqual((3, 3, None), migrate(None, 10))
+        self.assertEqual((0, 0, None), migrate(None, 10))
         for row in db_api.list_introspection_data():
             self.assertIsNotNone(row['created_at'])
 
+    def _write_unversioned(self, uuid):
+        data = models.IntrospectionData.__table__
+        with self.engine.begin() as conn:
+            conn.execute(data.insert().values(uuid=uuid, processed=False,
+                                              data='{}'))
+
+    def test_batches_walk_the_key(self):
+        migrate = online_migrations.introspection_data_versions
+        found, done, after = migrate(None, 2)
+        self.assertEqual((5, 2, (self.uuids[1], True)),
+                         (found, done, after))
+        # Written meanwhile: one behind the walk, one ahead of it.
+        self._write_unversioned(self.uuids[0])
+        self._write_unversioned(self.uuids[4])
+        # Each batch continues after the last key of the one before: the
+        # row behind is not read again, the one ahead is changed.
+        self.assertEqual((None, 2, (self.uuids[3], True)),
+                         migrate(None, 2, count=False, after=after))
+        self.assertEqual((None, 2, (self.uuids[4], True)),
+                         migrate(None, 2, count=False,
+                                 after=(self.uuids[3], True)))
+        # A batch that finds fewer rows than it may change ends the walk.
+        self.assertEqual((None, 0, None),
+                         migrate(None, 2, count=False,
+                                 after=(self.uuids[4], True)))
+        # The row behind is left for the next run, which finds it.
+        self.assertEqual((1, 1, None), migrate(None, 10))
+        self.assertEqual(['1.1'] * 7, self._versions())
+
+    def test_batch_skips_rows_done(self):
+        migrate = online_migrations.introspection_data_versions
+        self.assertEqual((5, 1, (self.uuids[0], True)), migrate(None, 1))
+        self.assertEqual((4, 1, (self.uuids[2], True)),
+                         migrate('1.0', 1, after=(self.uuids[1], True)))
+        # From the start again, the rows already at the version are
+        # passed over: the batch is the next two that need it.
+        self.assertEqual((4, 2, (self.uuids[2], True)), migrate(None, 2))
+        self.assertEqual(['-', '-', '1.1', '1.1', '1.1'], self._versions())
+
     def test_pinned_release(self):
         migrate = online_migrations.introspection_data_versions
-        self.assertEqual((5, 5), migrate('1.0', 10))
+        self.assertEqual((5, 5, None), migrate('1.0', 10))
         self.assertEqual(['1.0'] * 5, self._versions())
         # Unpinned, the rows written in 1.0 are brought to 1.1.
-        self.assertEqual((5, 5), migrate(None, 10))
+        self.assertEqual((5, 5, None), migrate(None, 10))
         self.assertEqual(['1.1'] * 5, self._versions())
 
     def test_command_batches(self):
