@@ -745,36 +745,42 @@ def _key_at_most(keys, values):
         first < value, _key_at_most(keys[1:], values[1:])))
 
 
-def next_batch(conn, statement, condition, limit, after=None):
+def next_batch(conn, statement, condition, limit, after=None,
+               matching=True):
     """``statement`` (an UPDATE or DELETE of one table) restricted to the
     next batch of a walk along the table's primary key.
 
-    The batch is the next ``limit`` rows matching ``condition`` after the
-    key ``after`` (``None``: from the start): its last key is read first,
-    in key order, then ``statement`` changes the rows matching
-    ``condition`` between ``after`` and that key, one statement. Each
-    batch reads only its own range, never the rows of the batches before.
-    A row written into the range between the two changes too; one written
-    behind the walk is left for the next walk.
+    The batch is the next ``limit`` rows matching ``condition`` (with
+    ``matching=False``, the next ``limit`` rows) after the key ``after``
+    (``None``: from the start): its last key is read first, in key order,
+    then ``statement`` changes the rows matching ``condition`` between
+    ``after`` and that key, one statement. Each batch reads only its own
+    range, never the rows of the batches before. A row written into the
+    range between the two changes too; one written behind the walk is
+    left for the next walk.
 
+    :param matching: True where ``limit`` is a budget of rows to change;
+        False where most rows match anyway: the last key is then read
+        from the key's index alone, without the rows (PostgreSQL reads
+        the rows to check the condition, ``updated_at`` for one).
     :returns: ``(statement, last)``: ``last`` is the key the next batch
         continues after, ``None`` when this batch reaches the end.
     """
     keys = list(statement.table.primary_key.columns)
-    if after is not None:
-        condition = sa.and_(_key_after(keys, after), condition)
-    last = conn.execute(sa.select(*keys).where(condition).order_by(*keys)
+    walked = sa.true() if after is None else _key_after(keys, after)
+    counted = sa.and_(walked, condition) if matching else walked
+    last = conn.execute(sa.select(*keys).where(counted).order_by(*keys)
                         .offset(limit - 1).limit(1)).first()
     if last is None:
-        return statement.where(condition), None
+        return statement.where(walked, condition), None
     last = tuple(last)
-    return statement.where(condition, _key_at_most(keys, last)), last
+    return statement.where(walked, condition, _key_at_most(keys, last)), last
 
 
 @_db_call
 def delete_introspection_data_before(before, limit, after=None):
-    """Delete the next ``limit`` documents last written before ``before``,
-    walking the key after ``after`` (see ``next_batch``).
+    """Delete the documents last written before ``before`` among the next
+    ``limit`` after the key ``after`` (see ``next_batch``).
 
     One DELETE in a transaction of its own.
 
@@ -783,7 +789,8 @@ def delete_introspection_data_before(before, limit, after=None):
     """
     with writer_connection() as conn:
         delete, last = next_batch(conn, _DATA.delete(),
-                                  _DATA.c.updated_at < before, limit, after)
+                                  _DATA.c.updated_at < before, limit, after,
+                                  matching=False)
         return conn.execute(delete).rowcount, last
 
 

@@ -157,14 +157,16 @@ class IntrospectionDataApiTestCase(base.DbTestCase):
         self._store_at(old, uuids[0], False)
         db_api.delete_introspection_data(uuids[3], processed=True)
         self._store_at(old, uuids[3], True)
-        # A new document ahead of the walk is not old enough to go.
+        # A new document ahead of the walk is not old enough to go; it
+        # is one of the 3 the batch walks over, of which 2 go.
         db_api.delete_introspection_data(uuids[2], processed=True)
         db_api.store_introspection_data(uuids[2], '{}', processed=True)
-        self.assertEqual((3, (uuids[3], False)),
+        self.assertEqual((2, (uuids[2], True)),
                          db_api.delete_introspection_data_before(
                              before, 3, (uuids[1], False)))
-        self.assertEqual((1, None), db_api.delete_introspection_data_before(
-            before, 3, (uuids[3], False)))
+        # Fewer than 3 left: the batch goes to the end.
+        self.assertEqual((2, None), db_api.delete_introspection_data_before(
+            before, 3, (uuids[2], True)))
         # The walk never reads behind itself: the document written there
         # is left for the next purge.
         self.assertEqual([(uuids[0], False), (uuids[2], True)],
