@@ -7,13 +7,15 @@ import prettytable
 
 from ironic_inspector.common import cli
 from ironic_inspector import conf
+from ironic_inspector.db import batching
 from ironic_inspector.db import migration
 from ironic_inspector.db import online_migrations
 
 CONF = conf.CONF
 PROG = 'ironic-inspector-dbsync'
 
-# Rows changed per transaction (one statement each).
+# Rows changed by the first transaction (one statement each) of each
+# migration; the others are sized by time.
 DEFAULT_BATCH = 1000
 
 
@@ -41,10 +43,11 @@ def do_revision():
 def _run_migrations(max_count):
     """Run every online migration up to ``max_count`` rows in all.
 
-    Each migration counts its rows once, then changes them in batches of
-    at most DEFAULT_BATCH rows, one statement and transaction each, each
-    continuing along the table's key after the one before; one left
-    without rows to change still counts what it would change.
+    Each migration counts its rows once, then changes them in batches,
+    one statement and transaction each, each continuing along the table's
+    key after the one before: DEFAULT_BATCH rows first, then as many as
+    take about the time ``db.batching`` aims at. One left without rows to
+    change still counts what it would change.
 
     :returns: a list of ``(name, found, done)``.
     """
@@ -52,11 +55,13 @@ def _run_migrations(max_count):
     results = []
     for migrate in online_migrations.ONLINE_MIGRATIONS:
         found, done, after = None, 0, None
+        sizes = batching.BatchSize(DEFAULT_BATCH)
         while True:
-            batch = (DEFAULT_BATCH if max_count is None
-                     else min(DEFAULT_BATCH, max_count - done))
-            counted, changed, after = migrate(
-                release, batch, count=found is None, after=after)
+            with sizes.timed() as size:
+                batch = (size if max_count is None
+                         else min(size, max_count - done))
+                counted, changed, after = migrate(
+                    release, batch, count=found is None, after=after)
             if found is None:
                 found = counted
             done += changed
@@ -77,8 +82,9 @@ def do_online_data_migrations():
         return cli.EXIT_USAGE
     migration.check_current()
     if max_count is None:
-        print('Running batches of %d until migrations have been completed.'
-              % DEFAULT_BATCH)
+        print('Running batches (%d rows first, then sized to take about '
+              '%g s each) until migrations have been completed.'
+              % (DEFAULT_BATCH, batching.TARGET))
     results = _run_migrations(max_count)
     # NOTE: the table ironic's online_data_migrations prints.
     table = prettytable.PrettyTable(['Migration', 'Total Needed',

@@ -2,6 +2,7 @@
 
 from ironic_inspector.common import exception
 from ironic_inspector.db import api as db_api
+from ironic_inspector.db import batching
 from ironic_inspector.storage import base
 
 # What a statement carries besides the document (the SQL and the other
@@ -66,14 +67,17 @@ class DatabaseStore(base.StorageBackend):
             raise self.error(node_uuid, 'delete', exc)
 
     def purge(self, before):
-        """One DELETE per batch of PURGE_BATCH documents, each in a
-        transaction of its own, so that no lock is held for long; each
-        batch continues along the key after the one before."""
+        """One DELETE per batch of documents, each in a transaction of its
+        own, so that no lock is held for long; each batch continues along
+        the key after the one before. The first batch has PURGE_BATCH
+        documents, the others are sized by time (see ``db.batching``)."""
         deleted, after = 0, None
+        sizes = batching.BatchSize(base.PURGE_BATCH)
         try:
             while True:
-                count, after = db_api.delete_introspection_data_before(
-                    before, base.PURGE_BATCH, after)
+                with sizes.timed() as size:
+                    count, after = db_api.delete_introspection_data_before(
+                        before, size, after)
                 deleted += count
                 if after is None:
                     break
@@ -83,16 +87,12 @@ class DatabaseStore(base.StorageBackend):
         return base.PurgeResult(deleted, undated)
 
     def list(self):
-        rows = db_api.iter_introspection_data()
-        while True:
-            try:
-                row = next(rows)
-            except StopIteration:
-                return
-            except exception.DatabaseError as exc:
-                raise self.error(None, 'list', exc)
-            # The row's first columns are DocumentInfo's fields.
-            yield base.DocumentInfo._make(row[:4])
+        try:
+            # The rows' first columns are DocumentInfo's fields.
+            for row in db_api.iter_introspection_data():
+                yield base.DocumentInfo._make(row[:4])
+        except exception.DatabaseError as exc:
+            raise self.error(None, 'list', exc)
 
     def held_documents(self, node_uuids):
         try:

@@ -38,7 +38,8 @@ class OnlineDataMigrationsCommandTestCase(base.TestCase):
 
         rc, out, err = self.command.run('dbsync', 'online_data_migrations')
         self.assertEqual((0, ''), (rc, err))
-        self.assertEqual('Running batches of 1000 until migrations have '
+        self.assertEqual('Running batches (1000 rows first, then sized to '
+                         'take about 0.1 s each) until migrations have '
                          'been completed.\n' + TABLE % (2, 2, 0, 0)
                          + 'All online data migrations are complete.\n', out)
 

@@ -1,3 +1,7 @@
+import datetime
+
+import fixtures
+from oslo_utils import timeutils
 from oslo_utils import uuidutils
 
 from ironic_inspector.common import exception
@@ -6,6 +10,7 @@ from ironic_inspector import storage
 from ironic_inspector.test import base
 from ironic_inspector.test import property_tests
 from ironic_inspector.test import storage_contract
+from ironic_inspector.test.unit.db import test_api
 
 
 class DatabaseStoreTestCase(storage_contract.StorageContractTests,
@@ -50,3 +55,25 @@ class DatabaseStoreTestCase(storage_contract.StorageContractTests,
                          self.backend.held_documents([self.uuid, other,
                                                       empty]))
         self.assertEqual(set(), self.backend.held_documents([empty]))
+
+    def _purge_deletes(self, target):
+        """The DELETEs of a purge of 14 documents, first batch 2."""
+        self.useFixture(fixtures.MonkeyPatch(
+            'ironic_inspector.storage.base.PURGE_BATCH', 2))
+        self.useFixture(fixtures.MonkeyPatch(
+            'ironic_inspector.db.batching.TARGET', target))
+        self._save_for_nodes(7)
+        later = timeutils.utcnow() + datetime.timedelta(minutes=5)
+        with test_api.StatementCounter(self.engine) as counter:
+            self.assertEqual((14, 0), self.backend.purge(later))
+        self.assertEqual([], list(self.backend.list()))
+        return len([s for s in counter.statements if s.startswith('DELETE')])
+
+    def test_purge_batches_grow_when_quick(self):
+        # 2, 4, 8: the last batch reads a 14th key, so one more finds
+        # nothing after it.
+        self.assertEqual(4, self._purge_deletes(target=3600))
+
+    def test_purge_batches_shrink_when_slow(self):
+        # 2, then 1 at a time, then one finding nothing after the last.
+        self.assertEqual(14, self._purge_deletes(target=1e-9))
