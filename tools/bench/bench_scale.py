@@ -23,7 +23,15 @@ PUTs from as many threads. The floors are in ``scale_floor.py``.
     python tools/bench/bench_scale.py [--sizes 10000 100000] \\
         [--backends sqlite mysql postgresql swift] [--swift-size 10000] \\
         [--operations list purge online_data_migrations migrate_data] \\
-        [--json FILE]
+        [--repeat 3] [--json FILE]
+
+Each runs its module's ``main`` in a process of its own, which reports
+its start (importing the module: the interpreter's libraries) apart from
+its work (all the rest: reading the configuration, connecting, the
+statements). The start does not grow with the fleet; the ratio of the
+work is what each document costs us beside what it costs the floor.
+Database runs are the median of --repeat runs (the documents written
+again before each); Swift's run once.
 
 MariaDB and PostgreSQL are the openstack_citest ones of
 tools/test-setup.sh; Swift comes from the variables
@@ -35,6 +43,7 @@ import argparse
 import datetime
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -49,7 +58,6 @@ sys.path.insert(0, os.path.join(HERE, os.pardir, os.pardir))
 import bench_storage  # noqa: E402
 from ironic_inspector.db import migration  # noqa: E402
 
-FLOOR = os.path.join(HERE, 'scale_floor.py')
 OPERATIONS = ('list', 'online_data_migrations', 'purge', 'migrate_data')
 DATABASE_OPERATIONS = OPERATIONS[:3]
 SWIFT_OPERATIONS = ('list', 'purge', 'migrate_data')
@@ -116,91 +124,129 @@ def count_rows(engine, where='1 = 1'):
             % where)).scalar()
 
 
-# Runs a command and prints, last on standard error, the peak RSS (KiB)
-# of its process: measured from a small interpreter, since a child forked
-# from this one would start with this one's peak.
-_MEASURE = ('import resource, subprocess, sys; '
-            'code = subprocess.run(sys.argv[1:]).returncode; '
-            'print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, '
-            'file=sys.stderr); sys.exit(code)')
+# Runs the ``main`` of module argv[1] with the arguments after it, then
+# prints, last on standard error, the seconds its import took, the
+# seconds main took and the peak RSS (KiB) of the process: VmHWM, which
+# starts anew with the program (getrusage's would start at the peak of
+# the process this one was forked from).
+_MEASURE = """
+import importlib, sys, time
+sys.path.append(%r)
+started = time.monotonic()
+module = importlib.import_module(sys.argv[1])
+imported = time.monotonic()
+try:
+    code = module.main(sys.argv[2:])
+except SystemExit as exc:
+    code = exc.code
+done = time.monotonic()
+with open('/proc/self/status') as status:
+    peak = [line.split()[1] for line in status if line.startswith('VmHWM')]
+print(imported - started, done - imported, peak[0], file=sys.stderr)
+sys.exit(code)
+""" % HERE
 
 
-def measure(command):
-    """Run ``command``; (wall seconds, peak RSS MiB) of its process."""
-    started = time.monotonic()
-    run = subprocess.run([sys.executable, '-c', _MEASURE] + command,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                         text=True)
-    elapsed = time.monotonic() - started
-    if run.returncode:
-        sys.exit('%s failed (%d):\n%s' % (' '.join(command), run.returncode,
-                                          run.stderr))
-    return elapsed, int(run.stderr.split()[-1]) / 1024
+def measure(command, repeat=1, prepare=None):
+    """Run ``command`` (a module and its arguments) ``repeat`` times,
+    calling ``prepare`` before each.
+
+    :returns: a dict of the median wall time, start and work (seconds)
+        and the highest peak RSS (MiB) of its process.
+    """
+    runs = []
+    for _ in range(repeat):
+        if prepare is not None:
+            prepare()
+        started = time.monotonic()
+        run = subprocess.run([sys.executable, '-c', _MEASURE] + command,
+                             stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True)
+        wall = time.monotonic() - started
+        if run.returncode:
+            sys.exit('%s failed (%d):\n%s' % (' '.join(command),
+                                              run.returncode, run.stderr))
+        start, work, rss = run.stderr.split()[-3:]
+        runs.append({'s': wall, 'start_s': float(start),
+                     'work_s': float(work), 'rss_mib': int(rss) / 1024})
+    return {key: (max if key == 'rss_mib' else statistics.median)(
+                run[key] for run in runs)
+            for key in runs[0]}
 
 
 def command(config_file, module, *args):
-    return [sys.executable, '-m', 'ironic_inspector.cmd.%s' % module,
+    return ['ironic_inspector.cmd.%s' % module,
             '--config-file', config_file] + list(args)
 
 
 def floor(*args):
-    return [sys.executable, FLOOR] + [str(arg) for arg in args]
+    return ['scale_floor'] + [str(arg) for arg in args]
 
 
 def result(backend, size, operation, floor_run, ours_run):
-    return {'backend': backend, 'documents': size, 'operation': operation,
-            'floor_s': round(floor_run[0], 3),
-            'floor_rss_mib': round(floor_run[1], 1),
-            'ours_s': round(ours_run[0], 3),
-            'ours_rss_mib': round(ours_run[1], 1),
-            'ratio': round(ours_run[0] / floor_run[0], 2)}
+    row = {'backend': backend, 'documents': size, 'operation': operation}
+    for name, run in (('floor', floor_run), ('ours', ours_run)):
+        row.update(('%s_%s' % (name, key), round(value, 3))
+                   for key, value in run.items())
+    row['ratio'] = round(ours_run['s'] / floor_run['s'], 2)
+    row['work_ratio'] = round(ours_run['work_s'] / floor_run['work_s'], 2)
+    return row
 
 
-def bench_database(backend, size, operations, workdir):
+def database_runs(backend, size, operations, workdir, repeat):
+    """``{operation: (floor run, our run)}`` on ``size`` documents."""
     url = bench_storage.scratch_database(backend, 'scale_%d' % os.getpid(),
                                          workdir)
     config_file = os.path.join(workdir, '%s.conf' % backend)
     with open(config_file, 'w') as config:
         config.write('[database]\nconnection = %s\n' % url)
     engine = sa.create_engine(url)
-    results = []
+    runs = {}
     try:
         migration.upgrade('head', engine=engine)
-        print('%s: filling %d documents...' % (backend, size),
-              file=sys.stderr)
+        print('%s: %d documents...' % (backend, size), file=sys.stderr)
         nodes = fill(engine, size)
         vacuum(engine)
         if 'list' in operations:
-            results.append(result(
-                backend, size, 'list', measure(floor('list', url)),
-                measure(command(config_file, 'data', 'list'))))
+            runs['list'] = (
+                measure(floor('list', url), repeat),
+                measure(command(config_file, 'data', 'list'), repeat))
         if 'online_data_migrations' in operations:
             now = datetime.datetime.utcnow().isoformat(sep=' ')
-            floor_run = measure(floor('online_data_migrations', url, now))
-            unversion(engine)
-            ours_run = measure(command(config_file, 'dbsync',
-                                       'online_data_migrations'))
+            runs['online_data_migrations'] = (
+                measure(floor('online_data_migrations', url, now), repeat,
+                        lambda: unversion(engine)),
+                measure(command(config_file, 'dbsync',
+                                'online_data_migrations'), repeat,
+                        lambda: unversion(engine)))
             assert count_rows(engine, 'version IS NULL') == 0
-            results.append(result(backend, size, 'online_data_migrations',
-                                  floor_run, ours_run))
-        if 'purge' in operations:
-            cutoff = datetime.datetime.utcnow().isoformat(sep=' ')
-            floor_run = measure(floor('purge', url, cutoff))
-            assert count_rows(engine) == 0
+
+        def refill():
             refill_documents(engine, nodes)
             vacuum(engine)
-            ours_run = measure(command(config_file, 'data', 'purge',
-                                       '--older-than', '0'))
+
+        if 'purge' in operations:
+            cutoff = datetime.datetime.utcnow().isoformat(sep=' ')
+            runs['purge'] = (
+                measure(floor('purge', url, cutoff), repeat, refill),
+                measure(command(config_file, 'data', 'purge',
+                                '--older-than', '0'), repeat, refill))
             assert count_rows(engine) == 0
-            results.append(result(backend, size, 'purge', floor_run,
-                                  ours_run))
     finally:
         engine.dispose()
         bench_storage.drop_database(backend, url)
-    return results
+    return runs
 
 
-def bench_swift(size, operations, workdir):
+def bench_database(backend, sizes, operations, workdir, repeat):
+    return [result(backend, size, operation, floor_run, ours_run)
+            for size in sizes
+            for operation, (floor_run, ours_run) in database_runs(
+                backend, size, operations, workdir, repeat).items()]
+
+
+def swift_runs(size, operations, workdir):
+    """``{operation: (floor run, our run)}`` on ``size`` documents."""
     container = 'bench-scale-%s' % uuid.uuid4()
     url = bench_storage.scratch_database('sqlite', 'scale_swift', workdir)
     config_file = os.path.join(workdir, 'swift.conf')
@@ -213,40 +259,45 @@ def bench_swift(size, operations, workdir):
                os.environ['SWIFT_TEST_USER'], os.environ['SWIFT_TEST_KEY']))
     engine = sa.create_engine(url)
     migration.upgrade('head', engine=engine)
-    print('swift: filling %d documents...' % size, file=sys.stderr)
+    print('swift: %d documents...' % size, file=sys.stderr)
     fill(engine, size)
     engine.dispose()
-    results = []
+    runs = {}
     # The bare PUTs fill the container for list and the bare purge
     # empties it; migrate-data fills it again for our purge.
     put_run = measure(floor('swift-put', container, url))
     if 'list' in operations:
-        results.append(result('swift', size, 'list',
-                              measure(floor('swift-list', container)),
-                              measure(command(config_file, 'data', 'list'))))
+        runs['list'] = (measure(floor('swift-list', container)),
+                        measure(command(config_file, 'data', 'list')))
     purge_floor = measure(floor('swift-purge', container))
     migrate_run = measure(command(config_file, 'migrate_data', '--from',
                                   'database', '--to', 'swift'))
     if 'migrate_data' in operations:
-        results.append(result('swift', size, 'migrate_data', put_run,
-                              migrate_run))
+        runs['migrate_data'] = (put_run, migrate_run)
     purge_run = measure(command(config_file, 'data', 'purge',
                                 '--older-than', '0'))
     if 'purge' in operations:
-        results.append(result('swift', size, 'purge', purge_floor,
-                              purge_run))
-    return results
+        runs['purge'] = (purge_floor, purge_run)
+    return runs
+
+
+def bench_swift(size, operations, workdir):
+    return [result('swift', size, operation, floor_run, ours_run)
+            for operation, (floor_run, ours_run) in swift_runs(
+                size, operations, workdir).items()]
 
 
 def print_table(results):
-    print('%-10s %9s %-23s %17s %17s %7s'
+    print('%-10s %9s %-22s %15s %15s %6s %13s %6s'
           % ('backend', 'documents', 'operation', 'floor s / MiB',
-             'ours s / MiB', 'ratio'))
+             'ours s / MiB', 'ratio', 'work s fl/ours', 'ratio'))
     for r in results:
-        print('%-10s %9d %-23s %9.2f / %5.0f %9.2f / %5.0f %7.2f'
+        print('%-10s %9d %-22s %7.2f / %5.0f %7.2f / %5.0f %6.2f '
+              '%6.2f/%6.2f %6.2f'
               % (r['backend'], r['documents'], r['operation'], r['floor_s'],
                  r['floor_rss_mib'], r['ours_s'], r['ours_rss_mib'],
-                 r['ratio']))
+                 r['ratio'], r['floor_work_s'], r['ours_work_s'],
+                 r['work_ratio']))
 
 
 def main():
@@ -259,6 +310,8 @@ def main():
                         choices=['sqlite', 'mysql', 'postgresql', 'swift'])
     parser.add_argument('--operations', nargs='+', default=OPERATIONS,
                         choices=OPERATIONS)
+    parser.add_argument('--repeat', type=int, default=3,
+                        help='database runs per measurement (the median)')
     parser.add_argument('--json', help='also write the results here')
     args = parser.parse_args()
     results = []
@@ -281,10 +334,10 @@ def main():
                 print('%s: skipped, the server does not answer' % backend,
                       file=sys.stderr)
                 continue
-            for size in args.sizes:
-                results += bench_database(
-                    backend, size, [op for op in args.operations
-                                    if op in DATABASE_OPERATIONS], workdir)
+            results += bench_database(
+                backend, args.sizes, [op for op in args.operations
+                                      if op in DATABASE_OPERATIONS],
+                workdir, args.repeat)
     print_table(results)
     print('(%.0f s in all)' % (time.monotonic() - started))
     if args.json:

@@ -1,8 +1,8 @@
 """The floor of one operator task: the least any implementation must do.
 
 Run by bench_scale.py in a process of its own, as the commands it is
-compared with are, so that wall time and peak RSS include an
-interpreter's start:
+compared with are: its start is the import of this module, which imports
+the database drivers; its work is ``main``:
 
     python scale_floor.py list|purge|online_data_migrations URL [CUTOFF]
     python scale_floor.py swift-list|swift-purge|swift-put CONTAINER [URL]
@@ -17,9 +17,14 @@ default --workers.
 
 import concurrent.futures
 import os
+import sqlite3
 import sys
 import threading
 import urllib.parse
+
+import psycopg2
+import pymysql
+import pymysql.cursors
 
 # Rows fetched per round trip by the streamed SELECT.
 FETCH = 1000
@@ -35,15 +40,12 @@ def connect(url):
     parsed = urllib.parse.urlsplit(url)
     scheme = parsed.scheme.split('+')[0]
     if scheme == 'sqlite':
-        import sqlite3
         return sqlite3.connect(parsed.path[1:]), '?'
     kwargs = {'host': parsed.hostname, 'user': parsed.username,
               'password': parsed.password,
               'database': parsed.path.lstrip('/')}
     if scheme == 'mysql':
-        import pymysql
         return pymysql.connect(charset='utf8mb4', **kwargs), '%s'
-    import psycopg2
     return psycopg2.connect(**kwargs), '%s'
 
 
@@ -54,7 +56,6 @@ def list_documents(url):
     if 'postgresql' in url:
         cursor = conn.cursor(name='listing')
     elif 'mysql' in url:
-        import pymysql.cursors
         cursor = conn.cursor(pymysql.cursors.SSCursor)
     else:
         cursor = conn.cursor()
@@ -91,6 +92,7 @@ def online_data_migrations(url, now):
 
 
 def swift_connection():
+    # NOTE: imported here, as the commands import it when they reach Swift.
     from swiftclient import client
     return client.Connection(authurl=os.environ['SWIFT_TEST_AUTH_URL'],
                              user=os.environ['SWIFT_TEST_USER'],
@@ -153,9 +155,8 @@ def swift_put(container, url):
             list(pool.map(put, rows))
 
 
-def main():
-    operation, target = sys.argv[1:3]
-    extra = sys.argv[3:]
+def main(argv=None):
+    operation, target, *extra = sys.argv[1:] if argv is None else argv
     {'list': lambda: list_documents(target),
      'purge': lambda: purge(target, *extra),
      'online_data_migrations': lambda: online_data_migrations(target,
