@@ -26,6 +26,16 @@
 set -euo pipefail
 
 STATE=${GALERA_STATE_DIR:-/tmp/ironic-inspector-galera}
+# How soon a node that stopped answering is suspected, and declared dead
+# whatever the others say (Galera's defaults: 5 s, 15 s), so that the
+# tests' faults are seen within seconds. The survivors of a dead node then
+# agree on a new view, from the first suspicion for at most the install
+# timeout (by default half the inactive one, which Galera wants it under):
+# 5 s here, so that it ends after the inactive timeout, by which every
+# survivor has declared the dead node dead. With 3 s, a survivor slow to
+# suspect (on a loaded machine) had not yet when it ran out, and each
+# survivor stayed alone, outside the primary component.
+EVS_TIMEOUTS="evs.suspect_timeout=PT3S;evs.inactive_timeout=PT6S;evs.install_timeout=PT5S"
 PORT=${GALERA_PORT:-13306}
 PROVIDER=${GALERA_PROVIDER:-/usr/lib/galera/libgalera_smm.so}
 # Large documents: one 16 MiB document is a 32 MiB hex literal, and its
@@ -92,7 +102,7 @@ wsrep_node_incoming_address = 127.0.0.1:$(node_port "$n")
 wsrep_sst_method = rsync
 wsrep_sst_receive_address = 127.0.0.1:$(sst_port "$n")
 wsrep_max_ws_size = $MAX_WS_SIZE
-wsrep_provider_options = "base_port=$(galera_port "$n");ist.recv_addr=127.0.0.1:$(ist_port "$n");gcache.size=256M;evs.suspect_timeout=PT3S;evs.inactive_timeout=PT6S"
+wsrep_provider_options = "base_port=$(galera_port "$n");ist.recv_addr=127.0.0.1:$(ist_port "$n");gcache.size=256M;$EVS_TIMEOUTS"
 CONF
 }
 
