@@ -317,8 +317,8 @@ def main():
     results = []
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as workdir:
-        # NOTE: the commands run with ``python -m``, which looks in the
-        # working directory first.
+        # NOTE: the commands run with ``python -c``, which looks for
+        # modules in the working directory first.
         os.chdir(workdir)
         for backend in args.backends:
             if backend == 'swift':
