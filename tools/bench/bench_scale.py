@@ -60,7 +60,6 @@ from ironic_inspector.db import migration  # noqa: E402
 
 OPERATIONS = ('list', 'online_data_migrations', 'purge', 'migrate_data')
 DATABASE_OPERATIONS = OPERATIONS[:3]
-SWIFT_OPERATIONS = ('list', 'purge', 'migrate_data')
 # Rows per INSERT statement of the fill.
 FILL_CHUNK = 5000
 AGE = datetime.timedelta(days=30)
@@ -183,14 +182,20 @@ def floor(*args):
     return ['scale_floor'] + [str(arg) for arg in args]
 
 
-def result(backend, size, operation, floor_run, ours_run):
-    row = {'backend': backend, 'documents': size, 'operation': operation}
-    for name, run in (('floor', floor_run), ('ours', ours_run)):
-        row.update(('%s_%s' % (name, key), round(value, 3))
-                   for key, value in run.items())
-    row['ratio'] = round(ours_run['s'] / floor_run['s'], 2)
-    row['work_ratio'] = round(ours_run['work_s'] / floor_run['work_s'], 2)
-    return row
+def table_rows(backend, size, runs):
+    """The rows of ``runs``, ``{operation: (floor run, our run)}``."""
+    rows = []
+    for operation, (floor_run, ours_run) in runs.items():
+        row = {'backend': backend, 'documents': size,
+               'operation': operation}
+        for name, run in (('floor', floor_run), ('ours', ours_run)):
+            row.update(('%s_%s' % (name, key), round(value, 3))
+                       for key, value in run.items())
+        row['ratio'] = round(ours_run['s'] / floor_run['s'], 2)
+        row['work_ratio'] = round(ours_run['work_s'] / floor_run['work_s'],
+                                  2)
+        rows.append(row)
+    return rows
 
 
 def database_runs(backend, size, operations, workdir, repeat):
@@ -238,13 +243,6 @@ def database_runs(backend, size, operations, workdir, repeat):
     return runs
 
 
-def bench_database(backend, sizes, operations, workdir, repeat):
-    return [result(backend, size, operation, floor_run, ours_run)
-            for size in sizes
-            for operation, (floor_run, ours_run) in database_runs(
-                backend, size, operations, workdir, repeat).items()]
-
-
 def swift_runs(size, operations, workdir):
     """``{operation: (floor run, our run)}`` on ``size`` documents."""
     container = 'bench-scale-%s' % uuid.uuid4()
@@ -279,12 +277,6 @@ def swift_runs(size, operations, workdir):
     if 'purge' in operations:
         runs['purge'] = (purge_floor, purge_run)
     return runs
-
-
-def bench_swift(size, operations, workdir):
-    return [result('swift', size, operation, floor_run, ours_run)
-            for operation, (floor_run, ours_run) in swift_runs(
-                size, operations, workdir).items()]
 
 
 def print_table(results):
@@ -327,17 +319,18 @@ def main():
                           'start-swift.sh and source its env file',
                           file=sys.stderr)
                     continue
-                results += bench_swift(args.swift_size, args.operations,
-                                       workdir)
+                results += table_rows('swift', args.swift_size, swift_runs(
+                    args.swift_size, args.operations, workdir))
                 continue
             if not bench_storage.available(backend):
                 print('%s: skipped, the server does not answer' % backend,
                       file=sys.stderr)
                 continue
-            results += bench_database(
-                backend, args.sizes, [op for op in args.operations
-                                      if op in DATABASE_OPERATIONS],
-                workdir, args.repeat)
+            operations = [op for op in args.operations
+                          if op in DATABASE_OPERATIONS]
+            for size in args.sizes:
+                results += table_rows(backend, size, database_runs(
+                    backend, size, operations, workdir, args.repeat))
     print_table(results)
     print('(%.0f s in all)' % (time.monotonic() - started))
     if args.json:
