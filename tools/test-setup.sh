@@ -12,6 +12,7 @@ DB_ROOT_PW=${MYSQL_ROOT_PW:-}
 DB_USER=openstack_citest
 DB_PW=openstack_citest
 MAX_PACKET=${MYSQL_MAX_ALLOWED_PACKET:-67108864}
+source "$(dirname "$0")/lib/pg-role.sh"
 
 if command -v mysql >/dev/null && mysqladmin -h 127.0.0.1 -u root \
         ${DB_ROOT_PW:+-p"$DB_ROOT_PW"} ping >/dev/null 2>&1; then
@@ -30,13 +31,7 @@ else
 fi
 
 if command -v psql >/dev/null && pg_isready -h 127.0.0.1 -q; then
-    psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 <<SQL
-DO \$\$ BEGIN
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DB_USER') THEN
-        CREATE ROLE $DB_USER WITH LOGIN SUPERUSER PASSWORD '$DB_PW';
-    END IF;
-END \$\$;
-SQL
+    ensure_pg_superuser 5432 "$DB_USER" "$DB_PW"
     psql -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS openstack_citest"
     psql -h 127.0.0.1 -U postgres -c \
         "CREATE DATABASE openstack_citest OWNER $DB_USER"

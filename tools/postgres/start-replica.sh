@@ -12,6 +12,7 @@
 # The variables the tests read are written to $PG_REPLICA_STATE_DIR/env.
 # Expect about 5 s to start.
 set -euo pipefail
+source "$(dirname "$0")/../lib/pg-role.sh"
 
 STATE=${PG_REPLICA_STATE_DIR:-/tmp/ironic-inspector-pg-replica}
 PORT=${PG_REPLICA_PORT:-15432}
@@ -52,13 +53,7 @@ CONF
         >> "$STATE/primary/pg_hba.conf"
 fi
 start primary "$PORT"
-psql -h 127.0.0.1 -p "$PORT" -U postgres -q -v ON_ERROR_STOP=1 <<SQL
-DO \$\$ BEGIN
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$USER') THEN
-        CREATE ROLE $USER WITH LOGIN SUPERUSER PASSWORD '$USER';
-    END IF;
-END \$\$;
-SQL
+ensure_pg_superuser "$PORT" "$USER" "$USER"
 if [ ! -f "$STATE/replica/PG_VERSION" ]; then
     as_postgres "$BIN/pg_basebackup" -h 127.0.0.1 -p "$PORT" -U postgres \
         -D "$STATE/replica" -R -X stream --no-sync
