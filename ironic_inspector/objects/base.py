@@ -7,20 +7,11 @@ and that version is recorded when it is written, so services still on the
 pinned release can read both.
 """
 
-import warnings
-
 from oslo_utils import versionutils
+from oslo_versionedobjects import base as ovo_base
 
 from ironic_inspector.common import release_mappings
 from ironic_inspector import conf
-
-# NOTE: oslo.versionedobjects imports oslo.messaging, which imports eventlet
-# (through oslo.service), which warns at length that it is deprecated. This
-# project runs no eventlet, and a caller of the objects can do nothing
-# about the warning: it is silenced for this import only.
-with warnings.catch_warnings():
-    warnings.filterwarnings('ignore', message=r'\s*Eventlet is deprecated')
-    from oslo_versionedobjects import base as ovo_base
 
 remotable = ovo_base.remotable
 

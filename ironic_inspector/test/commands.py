@@ -50,22 +50,26 @@ class CommandFixture(fixtures.Fixture):
         self.use_database()
         migration.upgrade('head')
 
-    def run(self, module, *args, stdin=None, without=()):
+    def run(self, module, *args, stdin=None, without=(), prelude=''):
         """Run ``python -m ironic_inspector.cmd.<module>``.
 
         :param without: modules the process must find not installed (a
             database driver, say).
+        :param prelude: Python statements the process runs first, before
+            it imports anything of the project.
         :returns: ``(exit code, stdout, stderr)``.
         """
-        command = [sys.executable, '-m', 'ironic_inspector.cmd.%s' % module]
         if without:
             # NOTE: a None in sys.modules makes an import fail with
             # ModuleNotFoundError, as for a module that is not installed.
-            command[1:] = ['-c', 'import runpy, sys; sys.modules.update('
-                           'dict.fromkeys(%r)); sys.argv[0] = %r; '
+            prelude += ('import sys; sys.modules.update(dict.fromkeys(%r))\n'
+                        % (tuple(without),))
+        name = 'ironic_inspector.cmd.%s' % module
+        command = [sys.executable, '-m', name]
+        if prelude:
+            command[1:] = ['-c', '%simport runpy, sys; sys.argv[0] = %r; '
                            'runpy.run_module(%r, run_name="__main__")'
-                           % (tuple(without), module,
-                              'ironic_inspector.cmd.%s' % module)]
+                           % (prelude, module, name)]
         result = subprocess.run(
             command + ['--config-file', self.config_file] + list(args),
             input=stdin, capture_output=True, text=True, timeout=300)
