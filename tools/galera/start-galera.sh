@@ -24,6 +24,7 @@
 # own MariaDB is left alone. The variables the tests read are written to
 # $GALERA_STATE_DIR/env. Expect about 20 s to start and 600 MB of memory.
 set -euo pipefail
+source "$(dirname "$0")/../lib/venv.sh"
 
 STATE=${GALERA_STATE_DIR:-/tmp/ironic-inspector-galera}
 # How soon a node that stopped answering is suspected, and declared dead
@@ -190,15 +191,6 @@ CONF
     done
 }
 
-install_haproxy() {
-    command -v haproxy >/dev/null && return
-    echo "Installing HAProxy"
-    apt-get update -qq
-    # No init system here: keep the package from starting its service.
-    RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive \
-        apt-get install -y -qq haproxy >/dev/null
-}
-
 start_clustercheck() {
     running clustercheck && return 0
     local n pairs=()
@@ -223,7 +215,7 @@ start_clustercheck() {
 
 start_haproxy() {
     running haproxy && return 0
-    install_haproxy
+    apt_install haproxy
     write_haproxy_config
     haproxy -f "$STATE/haproxy.cfg" -c -q
     setsid haproxy -f "$STATE/haproxy.cfg" -db \

@@ -13,8 +13,9 @@
 #   tools/swift/start-swift.sh object N start only object server N (1-3, with
 #                                       SWIFT_REPLICAS=3)
 #
-# Swift is installed from PyPI into its own virtualenv inside the state
-# directory ($SWIFT_STATE_DIR, default /tmp/ironic-inspector-swift), which
+# Swift is installed from PyPI, pinned by tools/constraints/swift.txt
+# (PEER_CONSTRAINTS: another file; empty for the newest releases), into
+# its own virtualenv inside the state directory ($SWIFT_STATE_DIR, default /tmp/ironic-inspector-swift), which
 # also holds the configuration, the rings, the devices, the logs and one
 # pid file per process (tools/swift/stop-swift.sh stops by those PIDs
 # only). The variables the tests read are written to $SWIFT_STATE_DIR/env.
@@ -36,6 +37,8 @@ ETC=$STATE/etc
 PIDS=$STATE/pids
 LOGS=$STATE/logs
 AUTH_URL=http://127.0.0.1:$PROXY_PORT/auth/v1.0
+source "$(dirname "$0")/../lib/venv.sh"
+CONSTRAINTS=${PEER_CONSTRAINTS-$_TOOLS_CONSTRAINTS/swift.txt}
 
 running() {
     local pidfile=$PIDS/$1.pid
@@ -54,12 +57,7 @@ launch() {
 }
 
 install() {
-    if [ ! -x "$VENV/bin/swift-proxy-server" ]; then
-        echo "Installing Swift from PyPI into $VENV"
-        python3 -m venv "$VENV"
-        "$VENV/bin/pip" install -q -U pip
-        "$VENV/bin/pip" install -q swift
-    fi
+    pinned_venv "$VENV" "$CONSTRAINTS" swift
     # NOTE: Swift reads /etc/swift/swift.conf, a path fixed in its code;
     # this hook, in Swift's own virtualenv only, points it at ours.
     local site
@@ -67,13 +65,7 @@ install() {
     cat > "$site/ironic_inspector_swift_conf.pth" <<'PTH'
 import os; os.environ.get('SWIFT_CONF_FILE') and setattr(__import__('swift.common.utils').common.utils, 'SWIFT_CONF_FILE', os.environ['SWIFT_CONF_FILE'])
 PTH
-    if ! command -v memcached >/dev/null; then
-        echo "Installing memcached"
-        apt-get update -qq
-        # No init system here: keep the package from starting a daemon.
-        RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive \
-            apt-get install -y -qq memcached >/dev/null
-    fi
+    apt_install memcached
 }
 
 # The name of object server $1: "object" alone, object1..N with replicas.
