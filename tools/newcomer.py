@@ -76,8 +76,10 @@ PYTHON_EXAMPLE = 'python:README'
 CASES = [
     # The quick start, first: it makes the database and a node.
     case('ironic-inspector-quickstart',
-         check=contains(', 1 top-level key, ')),
-    case('ironic-inspector-quickstart doc.json'),
+         check=contains('CPUs         128 x86_64')),
+    case('ironic-inspector-quickstart my-node.json',
+         check=contains('found by BMC address 192.0.2.201 and 6 MACs')),
+    case('ironic-inspector-quickstart doc.json', 1),
     case('ironic-inspector-quickstart /nonexistent/doc.json', 1),
     case('ironic-inspector-quickstart notjson.txt', 1),
     case('ironic-inspector-quickstart --bogus', 2),
@@ -194,9 +196,24 @@ CASES = [
 ]
 
 
+def my_node():
+    """The shipped ramdisk document made another node, as the README
+    says: another BMC address, other MACs, PXE-booted from the first."""
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                           os.pardir, 'ironic_inspector', 'samples',
+                           'ramdisk-document.json')) as sample:
+        document = json.load(sample)
+    document['inventory']['bmc_address'] = '192.0.2.201'
+    for number, interface in enumerate(document['inventory']['interfaces']):
+        interface['mac_address'] = '52:54:00:00:01:%02x' % number
+    document['boot_interface'] = '01-52-54-00-00-01-00'
+    return json.dumps(document)
+
+
 def prepare(workdir, swift):
     """The files the cases name, in the working directory."""
     files = {
+        'my-node.json': my_node(),
         'doc.json': json.dumps({'inventory': {'hostname': 'newcomer',
                                               'cpu': {'count': 4}},
                                 'logs': 'never stored'}),
