@@ -1,6 +1,7 @@
 """ironic-inspector-quickstart on a fresh SQLite database."""
 
-from ironic_inspector.db import api as db_api
+from ironic_inspector.db import documents as db_documents
+from ironic_inspector.db import nodes as db_nodes
 from ironic_inspector.test import base
 from ironic_inspector.test import commands
 from ironic_inspector.test import samples
@@ -24,9 +25,9 @@ class QuickstartTestCase(base.TestCase):
         self.assertIn('"logs" key was dropped', out)
         # It ran for real: the schema and both documents are there.
         self.command.create_schema()
-        rows = db_api.list_introspection_data()
+        rows = db_documents.list_introspection_data()
         self.assertEqual([False, True], sorted(r['processed'] for r in rows))
-        self.assertEqual(1, len(db_api.list_nodes()))
+        self.assertEqual(1, len(db_nodes.list_nodes()))
 
     def test_sample_document_and_second_run(self):
         if not samples.available('60k'):
@@ -35,7 +36,7 @@ class QuickstartTestCase(base.TestCase):
         out = self._quickstart(samples.path('60k'))
         self.assertIn('17 top-level keys', out)
         self.command.create_schema()
-        self.assertEqual(2, len(db_api.list_nodes()))
+        self.assertEqual(2, len(db_nodes.list_nodes()))
 
     def test_unreadable_file(self):
         rc, out, err = self.command.run('quickstart', '/nonexistent.json')
