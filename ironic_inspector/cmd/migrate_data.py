@@ -9,7 +9,7 @@ import time
 
 from oslo_config import cfg
 
-from ironic_inspector.common import cli
+from ironic_inspector.cmd import cli
 from ironic_inspector.common import exception
 from ironic_inspector.common import release_mappings
 from ironic_inspector import conf

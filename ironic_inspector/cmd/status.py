@@ -5,7 +5,7 @@ import sys
 from oslo_config import cfg
 from oslo_upgradecheck import upgradecheck
 
-from ironic_inspector.common import cli
+from ironic_inspector.cmd import cli
 from ironic_inspector.common import exception
 from ironic_inspector.common import release_mappings
 from ironic_inspector import conf
