@@ -10,7 +10,7 @@ from oslo_log import log
 from ironic_inspector.api import app
 from ironic_inspector.cmd import cli
 from ironic_inspector.common import exception
-from ironic_inspector.common import rpc
+from ironic_inspector.conductor import rpc
 from ironic_inspector import conf
 
 CONF = conf.CONF

@@ -10,7 +10,7 @@ from oslo_utils import uuidutils
 
 from ironic_inspector.common import context
 from ironic_inspector.common import exception
-from ironic_inspector.common import rpc
+from ironic_inspector.conductor import rpc
 from ironic_inspector.conductor import rpcapi
 from ironic_inspector.db import documents as db_documents
 from ironic_inspector.db import nodes as db_nodes
