@@ -14,9 +14,9 @@ from ironic_inspector.common import exception
 from ironic_inspector.common import release_mappings
 from ironic_inspector import conf
 from ironic_inspector.db import nodes as db_nodes
-from ironic_inspector import migrate
 from ironic_inspector import storage
 from ironic_inspector.storage import base as storage_base
+from ironic_inspector.storage import migrate
 
 CONF = conf.CONF
 PROG = 'ironic-inspector-migrate-data'

@@ -17,7 +17,7 @@ from ironic_inspector.test.unit.db import test_documents
 from ironic_inspector.test.unit.db import test_migrations
 from ironic_inspector.test.unit.db import test_nodes
 from ironic_inspector.test.unit.storage import test_database
-from ironic_inspector.test.unit import test_migrate
+from ironic_inspector.test.unit.storage import test_migrate
 
 
 class MySQLNodesTestCase(test_nodes.NodesTestCase):

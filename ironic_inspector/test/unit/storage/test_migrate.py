@@ -4,8 +4,8 @@ from oslo_utils import uuidutils
 
 from ironic_inspector.db import documents as db_documents
 from ironic_inspector.db import nodes as db_nodes
-from ironic_inspector import migrate
 from ironic_inspector import storage
+from ironic_inspector.storage import migrate
 from ironic_inspector.test import base
 from ironic_inspector.test import third_party
 
