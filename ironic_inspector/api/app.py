@@ -10,7 +10,7 @@ from ironic_inspector.api import errors
 from ironic_inspector.api import routes
 from ironic_inspector.api import versions
 from ironic_inspector.common import exception
-from ironic_inspector.common import rpc
+from ironic_inspector.conductor import rpc
 from ironic_inspector.conductor import rpcapi
 from ironic_inspector import objects
 from ironic_inspector.objects import base

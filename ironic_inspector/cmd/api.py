@@ -8,9 +8,9 @@ from cheroot import wsgi
 from oslo_log import log
 
 from ironic_inspector.api import app
-from ironic_inspector.common import cli
+from ironic_inspector.cmd import cli
 from ironic_inspector.common import exception
-from ironic_inspector.common import rpc
+from ironic_inspector.conductor import rpc
 from ironic_inspector import conf
 
 CONF = conf.CONF

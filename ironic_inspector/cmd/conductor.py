@@ -5,9 +5,9 @@ import sys
 from oslo_log import log
 import oslo_messaging as messaging
 
-from ironic_inspector.common import cli
-from ironic_inspector.common import rpc
+from ironic_inspector.cmd import cli
 from ironic_inspector.conductor import manager
+from ironic_inspector.conductor import rpc
 from ironic_inspector import conf
 from ironic_inspector import objects
 from ironic_inspector.objects import base

@@ -5,7 +5,7 @@ import sys
 from oslo_config import cfg
 import prettytable
 
-from ironic_inspector.common import cli
+from ironic_inspector.cmd import cli
 from ironic_inspector import conf
 from ironic_inspector.db import batching
 from ironic_inspector.db import migration

@@ -9,14 +9,14 @@ import time
 
 from oslo_config import cfg
 
-from ironic_inspector.common import cli
+from ironic_inspector.cmd import cli
 from ironic_inspector.common import exception
 from ironic_inspector.common import release_mappings
 from ironic_inspector import conf
-from ironic_inspector.db import api as db_api
-from ironic_inspector import migrate
+from ironic_inspector.db import nodes as db_nodes
 from ironic_inspector import storage
 from ironic_inspector.storage import base as storage_base
+from ironic_inspector.storage import migrate
 
 CONF = conf.CONF
 PROG = 'ironic-inspector-migrate-data'
@@ -65,7 +65,7 @@ def _check_nodes(node_uuids):
     for node_uuid in node_uuids:
         try:
             node_uuid = storage_base.check_node_uuid(node_uuid)
-            db_api.get_node(node_uuid)
+            db_nodes.get_node(node_uuid)
         except (exception.InvalidUUID, exception.NodeNotFound) as exc:
             raise UsageError(str(exc))
         checked.append(node_uuid)
@@ -125,8 +125,8 @@ def migrate_data():
     if node_uuids:
         total = 2 * len(node_uuids)
     else:
-        total = 2 * db_api.count_nodes()
-        node_uuids = db_api.iter_node_uuids()
+        total = 2 * db_nodes.count_nodes()
+        node_uuids = db_nodes.iter_node_uuids()
     target = storage.get_backend(CONF.target)
     if not CONF.dry_run:
         # NOTE: a target that cannot be reached would fail every document,

@@ -13,7 +13,7 @@ from cliff import lister
 from cliff import show
 from oslo_utils import timeutils
 
-from ironic_inspector.common import cliff_app
+from ironic_inspector.cmd import cliff_app
 from ironic_inspector.common import context
 from ironic_inspector.common import states
 from ironic_inspector import objects

@@ -20,8 +20,8 @@ import sys
 from oslo_config import cfg
 from oslo_utils import uuidutils
 
+from ironic_inspector.cmd import cli
 from ironic_inspector.cmd import data as data_cmd
-from ironic_inspector.common import cli
 from ironic_inspector.common import context
 from ironic_inspector.common import exception
 from ironic_inspector.common import json_codec

@@ -5,12 +5,12 @@ import sys
 from oslo_config import cfg
 from oslo_upgradecheck import upgradecheck
 
-from ironic_inspector.common import cli
+from ironic_inspector.cmd import cli
 from ironic_inspector.common import exception
 from ironic_inspector.common import release_mappings
 from ironic_inspector import conf
 from ironic_inspector.db import adoption
-from ironic_inspector.db import api as db_api
+from ironic_inspector.db import engine as db_engine
 from ironic_inspector.db import migration
 from ironic_inspector.db import online_migrations
 from ironic_inspector import storage
@@ -66,7 +66,7 @@ class Checks(upgradecheck.UpgradeCommands):
     def _check_release_12_tables(self):
         try:
             # A report: the replica, where there is one, will do.
-            with db_api.stale_reader() as conn:
+            with db_engine.stale_reader() as conn:
                 tables = adoption.release_12_tables(conn)
         except _EXPECTED as exc:
             return _failure(exc)

@@ -11,7 +11,7 @@ import oslo_messaging as messaging
 from oslo_versionedobjects import base as ovo_base
 
 from ironic_inspector.common import exception
-from ironic_inspector.common import rpc
+from ironic_inspector.conductor import rpc
 from ironic_inspector import conf
 from ironic_inspector.objects import base
 

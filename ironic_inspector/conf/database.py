@@ -6,7 +6,7 @@ from oslo_db import options as db_options
 DEFAULT_CONNECTION = 'sqlite:///ironic-inspector.sqlite'
 
 # NOTE: every database call retries deadlocks and dropped connections
-# (ironic_inspector.db.api), waiting 0.1 s, then twice as long each time
+# (ironic_inspector.db.engine), waiting 0.1 s, then twice as long each time
 # up to db_max_retry_interval: with these, some 13 s in all, more than
 # HAProxy takes to find a dead Galera node (kolla-ansible's checks: every
 # 2 s, down after 5 failures), and not oslo.db's two and a half minutes.

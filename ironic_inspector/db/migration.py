@@ -16,7 +16,7 @@ from alembic import util as alembic_util
 
 from ironic_inspector.common import exception
 from ironic_inspector.db import adoption
-from ironic_inspector.db import api as db_api
+from ironic_inspector.db import engine as db_engine
 
 SCRIPT_LOCATION = 'ironic_inspector.db:migrations'
 
@@ -111,7 +111,7 @@ def upgrade(revision='head', engine=None):
         was; None otherwise.
     :raises: SchemaRevisionError, MigrationError
     """
-    engine = engine or db_api.get_engine()
+    engine = engine or db_engine.get_engine()
     current = version(engine=engine)
     check_revision(current, adoptable=True)
     with _alembic_errors():
@@ -141,7 +141,7 @@ def stamp(revision, engine=None):
 
     :raises: SchemaRevisionError, MigrationError
     """
-    engine = engine or db_api.get_engine()
+    engine = engine or db_engine.get_engine()
     check_revision(version(engine=engine))
     _alembic(alembic_command.stamp, engine, revision)
 
@@ -164,7 +164,7 @@ def version(connection=None, engine=None):
     if connection is not None:
         return alembic_migration.MigrationContext.configure(
             connection).get_current_revision()
-    with (engine or db_api.get_engine()).connect() as conn:
+    with (engine or db_engine.get_engine()).connect() as conn:
         return version(conn)
 
 

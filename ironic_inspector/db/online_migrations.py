@@ -7,7 +7,7 @@ and the key the batch continues after (``None``: from the start), and
 returns ``(found, done, last)``: how many rows needed it (None when not
 counted), how many it changed and the key the next batch continues after
 (``None`` when the walk is over). A call is one short transaction that
-changes its rows with one statement (see ``db.api.next_batch``).
+changes its rows with one statement (see ``batching.next_batch``).
 """
 
 from oslo_utils import timeutils
@@ -15,7 +15,8 @@ from oslo_utils import versionutils
 import sqlalchemy as sa
 
 from ironic_inspector.common import release_mappings
-from ironic_inspector.db import api as db_api
+from ironic_inspector.db import batching
+from ironic_inspector.db import engine as db_engine
 from ironic_inspector.db import models
 
 
@@ -52,7 +53,7 @@ def _stamp_versions(table, object_name, release, max_count, count=True,
     condition = sa.or_(version.is_(None),
                        version.in_(_older_versions(object_name, target)))
     found = None
-    with db_api.writer_connection() as conn:
+    with db_engine.writer_connection() as conn:
         if count:
             found = conn.execute(sa.select(sa.func.count())
                                  .select_from(table)
@@ -62,8 +63,8 @@ def _stamp_versions(table, object_name, release, max_count, count=True,
         if not max_count:
             return found, 0, None
         now = timeutils.utcnow()
-        update, last = db_api.next_batch(conn, table.update(), condition,
-                                         max_count, after)
+        update, last = batching.next_batch(conn, table.update(), condition,
+                                           max_count, after)
         update = update.values(
             version=target,
             created_at=sa.func.coalesce(table.c.created_at, now),

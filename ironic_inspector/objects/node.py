@@ -5,13 +5,13 @@ from oslo_utils import versionutils
 
 from ironic_inspector.common import exception
 from ironic_inspector.common import states
-from ironic_inspector.db import api as db_api
+from ironic_inspector.db import nodes as db_nodes
 from ironic_inspector.objects import base
 from ironic_inspector.objects import fields
 from ironic_inspector import storage
 
 # Lookup data fields and the names 12.x's attributes table gives them.
-_LOOKUP_FIELDS = {'bmc_addresses': db_api.BMC_ADDRESS, 'macs': db_api.MAC}
+_LOOKUP_FIELDS = {'bmc_addresses': db_nodes.BMC_ADDRESS, 'macs': db_nodes.MAC}
 
 
 @base.InspectorObjectRegistry.register
@@ -54,17 +54,17 @@ class Node(base.InspectorObject):
     def get_by_uuid(cls, context, uuid):
         """:raises: InvalidUUID, NodeNotFound"""
         uuid = fields.NodeUUID.coerce(None, 'uuid', uuid)
-        row = db_api.get_node(uuid)
+        row = db_nodes.get_node(uuid)
         return cls._from_row(context, row,
-                             db_api.get_lookup_data([uuid]).get(uuid))
+                             db_nodes.get_lookup_data([uuid]).get(uuid))
 
     @classmethod
     @base.remotable
     def list(cls, context):
         """Every cached node, by UUID."""
-        lookup = db_api.get_lookup_data()
+        lookup = db_nodes.get_lookup_data()
         return [cls._from_row(context, row, lookup.get(row['uuid']))
-                for row in db_api.list_nodes()]
+                for row in db_nodes.list_nodes()]
 
     @classmethod
     @base.remotable
@@ -77,10 +77,10 @@ class Node(base.InspectorObject):
         :raises: NodeLookupFailed when no node has any of them, or when
             several have as many of them.
         """
-        lookup = {db_api.BMC_ADDRESS: _valid(fields.IPAddress,
-                                             bmc_addresses),
-                  db_api.MAC: _valid(fields.MACAddress, macs)}
-        found = db_api.find_nodes(lookup)
+        lookup = {db_nodes.BMC_ADDRESS: _valid(fields.IPAddress,
+                                               bmc_addresses),
+                  db_nodes.MAC: _valid(fields.MACAddress, macs)}
+        found = db_nodes.find_nodes(lookup)
         described = _describe(lookup)
         if not found:
             raise exception.NodeLookupFailed(
@@ -100,9 +100,9 @@ class Node(base.InspectorObject):
         values = self.obj_get_changes()
         lookup = {attribute: values.pop(name, [])
                   for name, attribute in _LOOKUP_FIELDS.items()}
-        row = db_api.create_node(values.pop('uuid'), values.pop('state'),
-                                 version=self.get_target_version(),
-                                 lookup=lookup, **values)
+        row = db_nodes.create_node(values.pop('uuid'), values.pop('state'),
+                                   version=self.get_target_version(),
+                                   lookup=lookup, **values)
         self._set_columns(row)
 
     @base.remotable
@@ -118,7 +118,7 @@ class Node(base.InspectorObject):
             raise ValueError('the lookup data of node %s cannot change; '
                              'delete and add the node' % self.uuid)
         if changes:
-            db_api.update_node(self.uuid, **changes)
+            db_nodes.update_node(self.uuid, **changes)
         self.obj_reset_changes()
 
     @base.remotable
@@ -154,8 +154,8 @@ class Node(base.InspectorObject):
                          finished_at=timeutils.utcnow(), error=error)
 
     def _transition(self, operation, from_states, state, **values):
-        changed, row = db_api.transition_node(self.uuid, from_states, state,
-                                              **values)
+        changed, row = db_nodes.transition_node(self.uuid, from_states, state,
+                                                **values)
         self._set_columns(row)
         if changed:
             return
@@ -186,7 +186,7 @@ class Node(base.InspectorObject):
         backend = storage.get_backend()
         if not backend.deleted_with_node:
             backend.delete(self.uuid)
-        db_api.delete_node(self.uuid)
+        db_nodes.delete_node(self.uuid)
 
 
 def _valid(field_type, values):

@@ -1,8 +1,9 @@
 """The ``database`` backend: documents in the inspector's own database."""
 
 from ironic_inspector.common import exception
-from ironic_inspector.db import api as db_api
 from ironic_inspector.db import batching
+from ironic_inspector.db import documents as db_documents
+from ironic_inspector.db import engine as db_engine
 from ironic_inspector.storage import base
 
 # What a statement carries besides the document (the SQL and the other
@@ -24,8 +25,8 @@ class DatabaseStore(base.StorageBackend):
 
     def _read(self, node_uuid, processed, may_be_stale=False):
         try:
-            row = db_api.get_introspection_data(node_uuid, processed,
-                                                may_be_stale)
+            row = db_documents.get_introspection_data(node_uuid, processed,
+                                                      may_be_stale)
         except exception.DatabaseError as exc:
             raise self.error(node_uuid, 'read', exc)
         return base.StoredDocument(row['data'], row['created_at'],
@@ -38,13 +39,13 @@ class DatabaseStore(base.StorageBackend):
     def _write(self, node_uuid, document, processed, version):
         try:
             self._check_statement_size(node_uuid, document)
-            db_api.store_introspection_data(node_uuid, document, processed,
-                                            version)
+            db_documents.store_introspection_data(node_uuid, document,
+                                                  processed, version)
         except exception.DatabaseError as exc:
             raise self.error(node_uuid, 'save', exc)
 
     def _check_statement_size(self, node_uuid, document):
-        limit = db_api.max_statement_size()
+        limit = db_engine.max_statement_size()
         # NOTE: escaping at most doubles a document; only one near the
         # limit is worth counting (some 5 ms at 8 MB).
         if limit is None or 2 * len(document) + _STATEMENT_OVERHEAD <= limit:
@@ -62,7 +63,7 @@ class DatabaseStore(base.StorageBackend):
 
     def _delete(self, node_uuid, processed):
         try:
-            return db_api.delete_introspection_data(node_uuid, processed)
+            return db_documents.delete_introspection_data(node_uuid, processed)
         except exception.DatabaseError as exc:
             raise self.error(node_uuid, 'delete', exc)
 
@@ -76,12 +77,13 @@ class DatabaseStore(base.StorageBackend):
         try:
             while True:
                 with sizes.timed() as size:
-                    count, after = db_api.delete_introspection_data_before(
-                        before, size, after)
+                    count, after = (
+                        db_documents.delete_introspection_data_before(
+                            before, size, after))
                 deleted += count
                 if after is None:
                     break
-            undated = db_api.count_undated_introspection_data()
+            undated = db_documents.count_undated_introspection_data()
         except exception.DatabaseError as exc:
             raise self.error(None, 'purge', exc)
         return base.PurgeResult(deleted, undated)
@@ -89,19 +91,19 @@ class DatabaseStore(base.StorageBackend):
     def list(self):
         try:
             # The rows' first columns are DocumentInfo's fields.
-            for row in db_api.iter_introspection_data():
+            for row in db_documents.iter_introspection_data():
                 yield base.DocumentInfo._make(row[:4])
         except exception.DatabaseError as exc:
             raise self.error(None, 'list', exc)
 
     def held_documents(self, node_uuids):
         try:
-            return db_api.document_keys(node_uuids)
+            return db_documents.document_keys(node_uuids)
         except exception.DatabaseError as exc:
             raise self.error(None, 'list', exc)
 
     def check(self):
         try:
-            db_api.ping()
+            db_engine.ping()
         except exception.DatabaseError as exc:
             raise self.error(None, 'reach', exc)

@@ -7,7 +7,7 @@ import sys
 
 import fixtures
 
-from ironic_inspector.db import api as db_api
+from ironic_inspector.db import engine as db_engine
 from ironic_inspector.db import migration
 
 
@@ -39,14 +39,14 @@ class CommandFixture(fixtures.Fixture):
                     config.write('%s = %s\n' % (name, value))
 
     def use_database(self):
-        """Point this process's db.api at the configured database (and
+        """Point this process's db.engine at the configured database (and
         its replica, if ``slave_connection`` names one)."""
         database = self.options['database']
         self.useFixture(_DatabaseAt(database['connection'],
                                     database.get('slave_connection')))
 
     def create_schema(self):
-        """Create the schema and point this process's db.api at it."""
+        """Create the schema and point this process's db.engine at it."""
         self.use_database()
         migration.upgrade('head')
 
@@ -77,7 +77,7 @@ class CommandFixture(fixtures.Fixture):
 
 
 class _DatabaseAt(fixtures.Fixture):
-    """Points db.api of this process at ``url`` for the fixture's life,
+    """Points db.engine of this process at ``url`` for the fixture's life,
     and its reads that may be stale at ``slave_url``, if given."""
 
     def __init__(self, url, slave_url=None):
@@ -92,5 +92,5 @@ class _DatabaseAt(fixtures.Fixture):
         facade.configure(connection=self.url,
                          slave_connection=self.slave_url, sqlite_fk=True)
         self.useFixture(test_fixtures.ReplaceEngineFacadeFixture(
-            db_api._facade, facade))
+            db_engine._facade, facade))
         self.addCleanup(facade.dispose_pool)

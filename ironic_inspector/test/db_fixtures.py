@@ -2,16 +2,17 @@
 
 oslo.db's opportunistic fixtures create a database of a random name on
 the server (SQLite: a fresh in-memory database), run our migrations once
-for all the tests that share it, and point :mod:`ironic_inspector.db.api`
-at it. Between tests the rows are deleted. MariaDB and PostgreSQL are
-reached as ``openstack_citest`` (see ``tools/test-setup.sh``) or through
-``OS_TEST_DBAPI_ADMIN_CONNECTION``.
+for all the tests that share it, and point
+:mod:`ironic_inspector.db.engine` at it. Between tests the rows are
+deleted. MariaDB and PostgreSQL are reached as ``openstack_citest`` (see
+``tools/test-setup.sh``) or through ``OS_TEST_DBAPI_ADMIN_CONNECTION``.
 """
 
 import fixtures
 from oslo_db.sqlalchemy import test_fixtures
+import sqlalchemy as sa
 
-from ironic_inspector.db import api as db_api
+from ironic_inspector.db import engine as db_engine
 from ironic_inspector.db import migration
 from ironic_inspector.db import models
 
@@ -20,11 +21,11 @@ class _InspectorSchema(test_fixtures.GeneratesSchemaFromMigrations,
                        test_fixtures.DeletesFromSchema):
 
     def get_enginefacade(self):
-        return db_api._facade
+        return db_engine._facade
 
     def setup_for_reset(self, engine, enginefacade):
         # The fixture makes its engine itself; give it the pool of ours.
-        db_api.tune_pool(engine)
+        db_engine.tune_pool(engine)
 
     def generate_schema_migrations(self, engine):
         migration.upgrade('head', engine=engine)
@@ -52,7 +53,7 @@ class _EmptyDatabase:
     """An empty database, dropped clean after each test (migration tests)."""
 
     def get_enginefacade(self):
-        return db_api._facade
+        return db_engine._facade
 
 
 class EmptySQLiteFixture(_EmptyDatabase, test_fixtures.OpportunisticDbFixture):
@@ -69,14 +70,32 @@ class EmptyPostgresqlFixture(_EmptyDatabase,
 
 
 class RetryBudget(fixtures.Fixture):
-    """Sets db.api's retries (db_api.configure_retries) until cleanup."""
+    """Sets db.engine's retries (configure_retries) until cleanup."""
 
     def __init__(self, max_retries, max_retry_interval):
         super().__init__()
         self.budget = (max_retries, max_retry_interval)
 
     def _setUp(self):
-        policy = db_api._retry_policy
-        self.addCleanup(db_api.configure_retries, policy.max_retries,
+        policy = db_engine._retry_policy
+        self.addCleanup(db_engine.configure_retries, policy.max_retries,
                         policy.max_retry_interval)
-        db_api.configure_retries(*self.budget)
+        db_engine.configure_retries(*self.budget)
+
+
+class StatementCounter:
+    """Counts the statements an engine sends, as a context manager."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.statements = []
+
+    def _record(self, conn, cursor, statement, *args):
+        self.statements.append(statement)
+
+    def __enter__(self):
+        sa.event.listen(self.engine, 'before_cursor_execute', self._record)
+        return self
+
+    def __exit__(self, *exc):
+        sa.event.remove(self.engine, 'before_cursor_execute', self._record)

@@ -12,8 +12,8 @@ import time
 import fixtures
 import oslo_messaging as messaging
 
-from ironic_inspector.common import rpc
 from ironic_inspector.conductor import manager
+from ironic_inspector.conductor import rpc
 from ironic_inspector.conductor import rpcapi
 from ironic_inspector.objects import base
 

@@ -36,7 +36,7 @@ import bench_storage  # noqa: E402
 from ironic_inspector.common import context  # noqa: E402
 from ironic_inspector.common import json_codec  # noqa: E402
 from ironic_inspector import conf  # noqa: E402
-from ironic_inspector.db import api as db_api  # noqa: E402
+from ironic_inspector.db import engine as db_engine  # noqa: E402
 from ironic_inspector.test import api_fixtures  # noqa: E402
 from ironic_inspector.test import commands  # noqa: E402
 from ironic_inspector.test import samples  # noqa: E402
@@ -239,7 +239,7 @@ def main():
         finally:
             api.cleanUp()
             command.cleanUp()
-            db_api.dispose()
+            db_engine.dispose()
             bench_storage.drop_database(args.database, url)
     print_table(rows)
     print('\n%s; %.0f s' % (args.database, time.monotonic() - started))

@@ -8,8 +8,8 @@ statement waits a bounded time for its table locks (see ``db/ddl.py``).
 
 from alembic import context
 
-from ironic_inspector.db import api as db_api
 from ironic_inspector.db import ddl
+from ironic_inspector.db import engine as db_engine
 from ironic_inspector.db import models
 
 
@@ -27,7 +27,7 @@ def run_migrations_online():
     if connection is not None:
         run_migrations(connection)
         return
-    with db_api.get_engine().connect() as connection:
+    with db_engine.get_engine().connect() as connection:
         run_migrations(connection)
 
 

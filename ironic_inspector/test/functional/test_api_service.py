@@ -13,7 +13,7 @@ from oslo_utils import uuidutils
 import requests
 
 from ironic_inspector.common import context
-from ironic_inspector.db import api as db_api
+from ironic_inspector.db import documents as db_documents
 from ironic_inspector import objects
 from ironic_inspector.test import api_fixtures
 from ironic_inspector.test import base
@@ -47,7 +47,7 @@ class ConcurrentRamdisksTestCase(served_api.ServedApiTestCase):
             self.assertEqual(len(document['inventory']['interfaces']),
                              len(processed['all_interfaces']))
         keys = [(row['uuid'], row['processed'])
-                for row in db_api.list_introspection_data()]
+                for row in db_documents.list_introspection_data()]
         self.assertEqual(2 * self.NODES, len(keys))
         self.assertEqual({(uuid, processed) for uuid in nodes
                           for processed in (True, False)}, set(keys))

@@ -8,17 +8,19 @@ not there.
 from oslo_utils import uuidutils
 import sqlalchemy as sa
 
-from ironic_inspector.db import api as db_api
+from ironic_inspector.db import engine as db_engine
+from ironic_inspector.db import nodes as db_nodes
 from ironic_inspector.test import base
 from ironic_inspector.test import db_fixtures
 from ironic_inspector.test import samples
-from ironic_inspector.test.unit.db import test_api
+from ironic_inspector.test.unit.db import test_documents
 from ironic_inspector.test.unit.db import test_migrations
+from ironic_inspector.test.unit.db import test_nodes
 from ironic_inspector.test.unit.storage import test_database
-from ironic_inspector.test.unit import test_migrate
+from ironic_inspector.test.unit.storage import test_migrate
 
 
-class MySQLNodeApiTestCase(test_api.NodeApiTestCase):
+class MySQLNodesTestCase(test_nodes.NodesTestCase):
     FIXTURE = db_fixtures.MySQLFixture
 
 
@@ -29,39 +31,37 @@ class MySQLRoundTripTestCase(base.DbTestCase):
     CALLS = 10
 
     def _rollbacks_so_far(self):
-        with db_api.writer_connection() as conn:
+        with db_engine.writer_connection() as conn:
             return int(conn.execute(sa.text(
                 "SHOW SESSION STATUS LIKE 'Com_rollback'")).one()[1])
 
     def test_a_read_ends_with_one_rollback(self):
         uuid = uuidutils.generate_uuid()
-        db_api.create_node(uuid, 'finished')
+        db_nodes.create_node(uuid, 'finished')
         # One pooled connection, so every call below is on one session.
         self.engine.dispose()
         before = self._rollbacks_so_far()
         for _ in range(self.CALLS):
-            db_api.get_node(uuid)
+            db_nodes.get_node(uuid)
         self.assertEqual(self.CALLS, self._rollbacks_so_far() - before)
 
     def test_a_write_ends_with_no_rollback(self):
         self.engine.dispose()
         before = self._rollbacks_so_far()
         for _ in range(self.CALLS):
-            db_api.create_node(uuidutils.generate_uuid(), 'finished')
+            db_nodes.create_node(uuidutils.generate_uuid(), 'finished')
         self.assertEqual(0, self._rollbacks_so_far() - before)
 
 
-class PostgresqlNodeApiTestCase(test_api.NodeApiTestCase):
+class PostgresqlNodesTestCase(test_nodes.NodesTestCase):
     FIXTURE = db_fixtures.PostgresqlFixture
 
 
-class MySQLIntrospectionDataApiTestCase(
-        test_api.IntrospectionDataApiTestCase):
+class MySQLDocumentsTestCase(test_documents.DocumentsTestCase):
     FIXTURE = db_fixtures.MySQLFixture
 
 
-class PostgresqlIntrospectionDataApiTestCase(
-        test_api.IntrospectionDataApiTestCase):
+class PostgresqlDocumentsTestCase(test_documents.DocumentsTestCase):
     FIXTURE = db_fixtures.PostgresqlFixture
 
 
@@ -122,8 +122,7 @@ class MySQLDatabaseStoreTestCase(test_database.DatabaseStoreTestCase):
         self.assertEqual(document, self.backend.get(self.uuid))
 
     def _server_packet_limit(self):
-        from ironic_inspector.db import api as db_api
-        return db_api.max_statement_size()
+        return db_engine.max_statement_size()
 
 
 class PostgresqlDatabaseStoreTestCase(test_database.DatabaseStoreTestCase):

@@ -9,7 +9,8 @@ from oslo_utils import uuidutils
 import sqlalchemy as sa
 
 from ironic_inspector.common import exception
-from ironic_inspector.db import api as db_api
+from ironic_inspector.db import engine as db_engine
+from ironic_inspector.db import nodes as db_nodes
 from ironic_inspector import storage
 from ironic_inspector.test import base
 from ironic_inspector.test import db_fixtures
@@ -94,7 +95,7 @@ class DroppedConnectionTestCase(test_fixtures.OpportunisticDBTestMixin,
         super().setUp()
         self.backend = storage.get_backend('database')
         self.uuid = uuidutils.generate_uuid()
-        db_api.create_node(self.uuid, 'finished')
+        db_nodes.create_node(self.uuid, 'finished')
 
     def _drop_connections(self):
         provisioned = self._get_default_provisioned_db().engine
@@ -137,7 +138,7 @@ class ReadOnlyDatabaseTestCase(test_fixtures.OpportunisticDBTestMixin,
     def test_writes_fail_clearly(self):
         backend = storage.get_backend('database')
         node = uuidutils.generate_uuid()
-        db_api.create_node(node, 'finished')
+        db_nodes.create_node(node, 'finished')
         backend.save(node, {'a': 1})
         engine = self._get_default_provisioned_db().engine
         with engine.connect() as conn:
@@ -145,9 +146,9 @@ class ReadOnlyDatabaseTestCase(test_fixtures.OpportunisticDBTestMixin,
                 'ALTER DATABASE %s SET default_transaction_read_only = on'
                 % engine.url.database))
             conn.commit()
-        self.addCleanup(db_api.dispose)
+        self.addCleanup(db_engine.dispose)
         self.addCleanup(self._writable, engine)
-        db_api.dispose()   # new sessions pick the setting up
+        db_engine.dispose()   # new sessions pick the setting up
         exc = self.assertRaises(exception.StorageBackendError,
                                 backend.save, node, {'a': 2})
         self.assertIn(node, str(exc))
@@ -169,7 +170,7 @@ class FullDatabaseTestCase(base.DbTestCase):
     def test_full_database(self):
         backend = storage.get_backend('database')
         node = uuidutils.generate_uuid()
-        db_api.create_node(node, 'finished')
+        db_nodes.create_node(node, 'finished')
         backend.save(node, {'a': 1})
         with self.engine.connect() as conn:
             pages = conn.exec_driver_sql('PRAGMA page_count').scalar()

@@ -7,7 +7,8 @@ import time
 from oslo_db.sqlalchemy import test_fixtures
 from oslo_utils import uuidutils
 
-from ironic_inspector.db import api as db_api
+from ironic_inspector.db import documents as db_documents
+from ironic_inspector.db import nodes as db_nodes
 from ironic_inspector import storage
 from ironic_inspector.test import base
 from ironic_inspector.test import commands
@@ -43,7 +44,7 @@ class MigrationTestMixin:
                             for _ in range(self.NODES))
         self.documents = {}
         for index, node in enumerate(self.nodes):
-            db_api.create_node(node, 'finished')
+            db_nodes.create_node(node, 'finished')
             if index == 0:
                 continue   # a node without data
             for processed in (True, False):
@@ -88,7 +89,7 @@ class MigrationTestMixin:
         self.assertEqual(0, rc, err)
         self.assertEqual('would copy %d, identical 0, no data 2, failed 0'
                          % len(self.documents), summary)
-        self.assertEqual([], db_api.list_introspection_data())
+        self.assertEqual([], db_documents.list_introspection_data())
 
     def test_selected_nodes(self):
         rc, summary, err = self._migrate('--from', 'swift', '--to',
@@ -97,7 +98,7 @@ class MigrationTestMixin:
         self.assertEqual(0, rc, err)
         self.assertEqual('copied 4, identical 0, no data 0, failed 0',
                          summary)
-        self.assertEqual(4, len(db_api.list_introspection_data()))
+        self.assertEqual(4, len(db_documents.list_introspection_data()))
 
     def test_interrupted_by_a_proxy_crash_and_finished_by_a_rerun(self):
         if swift_fixtures.proxy_binary() is None:
@@ -113,7 +114,7 @@ class MigrationTestMixin:
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         # Crash the proxy once a few documents have made it.
         deadline = time.monotonic() + 60
-        while (len(db_api.list_introspection_data()) < 6
+        while (len(db_documents.list_introspection_data()) < 6
                and time.monotonic() < deadline):
             time.sleep(0.01)
         proxy.kill()
@@ -144,7 +145,7 @@ class MySQLMigrationTestCase(MigrationTestMixin,
         return engine.url.render_as_string(hide_password=False)
 
     def prepare_database(self):
-        """The fixture created the schema and points db.api at it."""
+        """The fixture created the schema and points db.engine at it."""
 
 
 class PostgresqlMigrationTestCase(MySQLMigrationTestCase):

@@ -28,7 +28,7 @@ from oslo_utils import uuidutils
 import sqlalchemy as sa
 
 from ironic_inspector.common import exception
-from ironic_inspector.db import api as db_api
+from ironic_inspector.db import nodes as db_nodes
 from ironic_inspector import storage
 from ironic_inspector.test import base
 from ironic_inspector.test import commands
@@ -279,7 +279,7 @@ class GaleraNodeCutOffTestCase(base.TestCase):
                 self.cluster.node_urls[self.NODE - 1])}})).use_database()
         self.backend = storage.get_backend('database')
         self.node = uuidutils.generate_uuid()
-        db_api.create_node(self.node, 'finished')
+        db_nodes.create_node(self.node, 'finished')
 
     def test_saves_wait_for_the_node_to_come_back(self):
         self.addCleanup(self.cluster.wait_until_whole)

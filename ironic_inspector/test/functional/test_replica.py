@@ -9,7 +9,7 @@ migration's source reads) come from the replica and miss it.
 from oslo_utils import uuidutils
 
 from ironic_inspector.common import context
-from ironic_inspector.db import api as db_api
+from ironic_inspector.db import nodes as db_nodes
 from ironic_inspector import objects
 from ironic_inspector import storage
 from ironic_inspector.test import base
@@ -35,7 +35,7 @@ class ReplicaReadsTestCase(base.TestCase):
         self.backend = storage.get_backend('database')
         self.context = context.RequestContext()
         self.node = uuidutils.generate_uuid()
-        db_api.create_node(self.node, 'finished')
+        db_nodes.create_node(self.node, 'finished')
         self.backend.save(self.node, {'generation': 1})
         self.pair.wait_replayed()
         self.pair.pause_replay()
@@ -66,9 +66,9 @@ class ReplicaReadsTestCase(base.TestCase):
         self.assertEqual([self.node],
                          [node.uuid for node in objects.Node.list(
                              self.context)])
-        self.assertEqual(1, db_api.count_nodes())
-        self.assertEqual([self.node], list(db_api.iter_node_uuids()))
+        self.assertEqual(1, db_nodes.count_nodes())
+        self.assertEqual([self.node], list(db_nodes.iter_node_uuids()))
         self.pair.resume_replay()
         self.pair.wait_replayed()
         self.assertEqual({self.node, added}, self._listed())
-        self.assertEqual(2, db_api.count_nodes())
+        self.assertEqual(2, db_nodes.count_nodes())

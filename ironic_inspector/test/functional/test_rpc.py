@@ -10,9 +10,10 @@ from oslo_utils import uuidutils
 
 from ironic_inspector.common import context
 from ironic_inspector.common import exception
-from ironic_inspector.common import rpc
+from ironic_inspector.conductor import rpc
 from ironic_inspector.conductor import rpcapi
-from ironic_inspector.db import api as db_api
+from ironic_inspector.db import documents as db_documents
+from ironic_inspector.db import nodes as db_nodes
 from ironic_inspector import objects
 from ironic_inspector.test import base
 from ironic_inspector.test import commands
@@ -35,7 +36,7 @@ class RabbitTestCase(base.TestCase):
             'conductor': {'topic': topic}}))
         self.conductor_config.create_schema()
         self.node = uuidutils.generate_uuid()
-        db_api.create_node(self.node, 'finished')
+        db_nodes.create_node(self.node, 'finished')
         # The client's database cannot even be opened: every call it makes
         # must go to the conductor.
         self.client_config = self.useFixture(commands.CommandFixture({
@@ -71,7 +72,7 @@ class RemoteObjectsTestCase(RabbitTestCase):
         self.assertNotIn('logs', report['data'])
         self.assertEqual('not found', report['after_destroy'])
         # The conductor really wrote the document, in its database.
-        self.assertEqual([], db_api.list_introspection_data())
+        self.assertEqual([], db_documents.list_introspection_data())
         conductor.stop()
         self.assertEqual(0, conductor.exit_code, ''.join(conductor.output))
 

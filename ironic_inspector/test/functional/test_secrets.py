@@ -8,7 +8,8 @@ from oslo_db.sqlalchemy import test_fixtures
 from oslo_utils import uuidutils
 
 from ironic_inspector.common import exception
-from ironic_inspector.db import api as db_api
+from ironic_inspector.db import engine as db_engine
+from ironic_inspector.db import nodes as db_nodes
 from ironic_inspector import storage
 from ironic_inspector.test import base
 from ironic_inspector.test import commands
@@ -41,7 +42,7 @@ class DatabaseSecretsTestCase(base.TestCase):
         facade = enginefacade.transaction_context()
         facade.configure(connection=url, max_retries=1, retry_interval=0)
         self.useFixture(test_fixtures.ReplaceEngineFacadeFixture(
-            db_api._facade, facade))
+            db_engine._facade, facade))
 
     def test_backend_errors_and_logs(self):
         for url in REFUSING_URLS:
@@ -94,7 +95,7 @@ class SwiftSecretsTestCase(base.TestCase):
                       'v1_user': self.swift.user, 'v1_key': SECRET,
                       'container': self.swift.container}}))
         command.create_schema()
-        db_api.create_node(node, 'finished')
+        db_nodes.create_node(node, 'finished')
         for args in (('migrate_data', '--from', 'swift', '--to',
                       'database'),
                      ('status', 'upgrade', 'check')):

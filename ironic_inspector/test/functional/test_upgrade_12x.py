@@ -22,7 +22,8 @@ from swiftclient import client as swift_client
 from ironic_inspector.common import context
 from ironic_inspector.common import exception
 from ironic_inspector.db import adoption
-from ironic_inspector.db import api as db_api
+from ironic_inspector.db import documents as db_documents
+from ironic_inspector.db import engine as db_engine
 from ironic_inspector.db import migration
 from ironic_inspector.db import models
 from ironic_inspector.db import online_migrations
@@ -413,7 +414,7 @@ class AdoptionTestCase(Release12TestMixin, base.TestCase):
             if statement.lstrip().upper().startswith('UPDATE'):
                 updates.append(statement)
 
-        sa.event.listen(db_api.get_engine(), 'before_cursor_execute',
+        sa.event.listen(db_engine.get_engine(), 'before_cursor_execute',
                         count_updates)
         migrate = online_migrations.introspection_data_versions
         found, done, after = migrate(None, 2)
@@ -424,7 +425,7 @@ class AdoptionTestCase(Release12TestMixin, base.TestCase):
         self.assertEqual(2, len(updates))
         self.assertEqual((2, 2, None),
                          online_migrations.node_versions(None, 10))
-        for row in db_api.list_introspection_data():
+        for row in db_documents.list_introspection_data():
             self.assertEqual('1.1', row['version'])
             self.assertIsNotNone(row['created_at'])
 

@@ -80,7 +80,7 @@ class TestImports(testtools.TestCase):
             'import sys\n'
             'from ironic_inspector import objects\n'
             'objects.register_all()\n'
-            'from ironic_inspector.common import rpc\n'
+            'from ironic_inspector.conductor import rpc\n'
             'from ironic_inspector.conductor import rpcapi\n'
             'rpc.get_transport()\n'
             'rpcapi.ConductorAPI()\n'

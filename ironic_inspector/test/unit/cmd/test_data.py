@@ -9,8 +9,9 @@ import sys
 from oslo_utils import timeutils
 import sqlalchemy as sa
 
-from ironic_inspector.db import api as db_api
+from ironic_inspector.db import engine as db_engine
 from ironic_inspector.db import models
+from ironic_inspector.db import nodes as db_nodes
 from ironic_inspector import storage
 from ironic_inspector.test import base
 from ironic_inspector.test import commands
@@ -25,7 +26,7 @@ class DataCommandTestCase(base.TestCase):
         super().setUp()
         self.command = self.useFixture(commands.CommandFixture())
         self.command.create_schema()
-        db_api.create_node(NODE, 'finished')
+        db_nodes.create_node(NODE, 'finished')
         self.backend = storage.get_backend('database')
 
     def _data(self, *args, stdin=None):
@@ -73,12 +74,12 @@ class DataCommandTestCase(base.TestCase):
         self.assertEqual([], list(self.backend.list()))
 
     def test_purge(self):
-        db_api.create_node(OTHER, 'finished')
+        db_nodes.create_node(OTHER, 'finished')
         self.backend.save(NODE, {'old': True})
         self.backend.save(OTHER, {'new': True})
         table = models.IntrospectionData.__table__
         old = timeutils.utcnow() - datetime.timedelta(days=40)
-        with db_api.writer_connection() as conn:
+        with db_engine.writer_connection() as conn:
             conn.execute(sa.update(table).where(table.c.uuid == NODE)
                          .values(updated_at=old))
         rc, out, err = self._data('purge', '--older-than', '30')
@@ -179,7 +180,7 @@ class NoStoreDataCommandTestCase(base.TestCase):
         self.command = self.useFixture(commands.CommandFixture(
             {'processing': {'storage_backend': 'none'}}))
         self.command.create_schema()
-        db_api.create_node(NODE, 'finished')
+        db_nodes.create_node(NODE, 'finished')
 
     def test_nothing_is_saved_or_deleted(self):
         for args in (('save', NODE, '-'), ('delete', NODE),

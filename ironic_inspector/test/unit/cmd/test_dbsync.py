@@ -1,7 +1,8 @@
 """ironic-inspector-dbsync online_data_migrations, run as an operator
 runs it, on SQLite."""
 
-from ironic_inspector.db import api as db_api
+from ironic_inspector.db import documents as db_documents
+from ironic_inspector.db import nodes as db_nodes
 from ironic_inspector.test import base
 from ironic_inspector.test import commands
 
@@ -24,8 +25,8 @@ class OnlineDataMigrationsCommandTestCase(base.TestCase):
         # Rows without a version, as ironic-inspector 12.x wrote them.
         for i in range(3):
             uuid = '00000000-0000-4000-8000-%012d' % i
-            db_api.create_node(uuid, 'finished')
-            db_api.store_introspection_data(uuid, '{}', processed=True)
+            db_nodes.create_node(uuid, 'finished')
+            db_documents.store_introspection_data(uuid, '{}', processed=True)
 
     def test_totals_and_exit_codes(self):
         # The budget goes to the migrations in turn; ironic's table.

@@ -1,7 +1,7 @@
 """ironic-inspector-migrate-data's command line, on SQLite."""
 
 from ironic_inspector.common import exception
-from ironic_inspector.db import api as db_api
+from ironic_inspector.db import nodes as db_nodes
 from ironic_inspector import storage
 from ironic_inspector.test import base
 from ironic_inspector.test import commands
@@ -15,7 +15,7 @@ class MigrateDataCommandTestCase(base.TestCase):
         super().setUp()
         self.command = self.useFixture(commands.CommandFixture())
         self.command.create_schema()
-        db_api.create_node(NODE, 'finished')
+        db_nodes.create_node(NODE, 'finished')
 
     def _usage_error(self, *args):
         rc, out, err = self.command.run('migrate_data', *args)

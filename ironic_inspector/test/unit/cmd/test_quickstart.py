@@ -6,7 +6,7 @@ import os
 
 from ironic_inspector.cmd import quickstart
 from ironic_inspector.common import context
-from ironic_inspector.db import api as db_api
+from ironic_inspector.db import nodes as db_nodes
 from ironic_inspector import objects
 from ironic_inspector.test import base
 from ironic_inspector.test import commands
@@ -51,7 +51,7 @@ class QuickstartTestCase(base.TestCase):
         # It ran for real: a finished node, the document as the ramdisk
         # sent it (less its logs), and what the hooks made of it.
         self.command.create_schema()
-        [node] = db_api.list_nodes()
+        [node] = db_nodes.list_nodes()
         self.assertEqual('finished', node['state'])
         self.assertIn(node['uuid'], out)
         unprocessed, processed = self._documents(node['uuid'])
@@ -68,7 +68,7 @@ class QuickstartTestCase(base.TestCase):
         second, _ = self._quickstart()
         self.assertIn('Processing again the earlier run\'s node', second)
         self.command.create_schema()
-        [node] = db_api.list_nodes()
+        [node] = db_nodes.list_nodes()
         self.assertIn(node['uuid'], first)
         self.assertIn(node['uuid'], second)
         self.assertEqual('finished', node['state'])
@@ -81,7 +81,7 @@ class QuickstartTestCase(base.TestCase):
         self.assertIn('found by BMC address %s and %d MACs'
                       % (bmc_address, len(macs)), out)
         self.command.create_schema()
-        [node] = db_api.list_nodes()
+        [node] = db_nodes.list_nodes()
         unprocessed, processed = self._documents(node['uuid'])
         self.assertEqual(document, unprocessed)
         self.assertEqual('node-7', processed['inventory']['hostname'])
@@ -91,7 +91,7 @@ class QuickstartTestCase(base.TestCase):
         self.assertEqual(1, len(err.splitlines()), err)
         self.assertIn('no BMC address and no MAC', err)
         self.command.create_schema()
-        self.assertEqual([], db_api.list_nodes())
+        self.assertEqual([], db_nodes.list_nodes())
 
     def test_ramdisk_error_ends_in_error_with_the_document_kept(self):
         with quickstart.SAMPLE.open() as sample:
@@ -101,7 +101,7 @@ class QuickstartTestCase(base.TestCase):
         self.assertEqual(1, len(err.splitlines()), err)
         self.assertIn('The disks are on fire', err)
         self.command.create_schema()
-        [node] = db_api.list_nodes()
+        [node] = db_nodes.list_nodes()
         self.assertEqual('error', node['state'])
         ctx = context.get_admin_context()
         self.assertEqual('The disks are on fire', objects.IntrospectionData

@@ -8,7 +8,8 @@ from oslo_utils import uuidutils
 from ironic_inspector.common import context
 from ironic_inspector.common import exception
 from ironic_inspector.conductor import manager
-from ironic_inspector.db import api as db_api
+from ironic_inspector.db import documents as db_documents
+from ironic_inspector.db import nodes as db_nodes
 from ironic_inspector import objects
 from ironic_inspector.test import base
 from ironic_inspector.test import rpc_fixtures
@@ -36,7 +37,7 @@ class ConductorTestCase(base.DbTestCase):
         self.assertIsNotNone(record.updated_at)
         self.assertEqual({}, record.obj_get_changes())
         # The conductor wrote it, in this process's database.
-        self.assertEqual('{"a":1}', db_api.get_introspection_data(
+        self.assertEqual('{"a":1}', db_documents.get_introspection_data(
             self.uuid, processed=False)['data'])
         loaded = objects.IntrospectionData.get_by_node(
             self.context, self.uuid, processed=False)
@@ -63,7 +64,7 @@ class ManagerVersionsTestCase(base.DbTestCase):
         super().setUp()
         self.context = context.RequestContext()
         self.uuid = uuidutils.generate_uuid()
-        db_api.create_node(self.uuid, 'finished')
+        db_nodes.create_node(self.uuid, 'finished')
         record = objects.IntrospectionData(self.context, node_uuid=self.uuid,
                                            data={'a': 1})
         record.save()

@@ -11,11 +11,12 @@ from oslo_db.sqlalchemy import utils as db_utils
 import sqlalchemy as sa
 
 from ironic_inspector.cmd import dbsync
-from ironic_inspector.db import api as db_api
+from ironic_inspector.db import documents as db_documents
 from ironic_inspector.db import migration
 from ironic_inspector.db.migrations.versions import (
     c2e8a5d7f3b1_compress_documents_with_lz4 as lz4_revision)
 from ironic_inspector.db import models
+from ironic_inspector.db import nodes as db_nodes
 from ironic_inspector.db import online_migrations
 from ironic_inspector.test import base
 from ironic_inspector.test import db_fixtures
@@ -157,13 +158,13 @@ class OnlineDataMigrationsTestCase(base.DbTestCase):
         data = models.IntrospectionData.__table__
         with self.engine.begin() as conn:
             for uuid in self.uuids:
-                db_api.create_node(uuid, 'finished')
+                db_nodes.create_node(uuid, 'finished')
                 conn.execute(data.insert().values(uuid=uuid, processed=True,
                                                   data='{}'))
 
     def _versions(self):
         return sorted((r['version'] or '-')
-                      for r in db_api.list_introspection_data())
+                      for r in db_documents.list_introspection_data())
 
     def test_migration_in_batches(self):
         migrate = online_migrations.introspection_data_versions
@@ -171,7 +172,7 @@ class OnlineDataMigrationsTestCase(base.DbTestCase):
         self.assertEqual(['-', '-', '-', '1.1', '1.1'], self._versions())
         self.assertEqual((3, 3, None), migrate(None, 10))
         self.assertEqual((0, 0, None), migrate(None, 10))
-        for row in db_api.list_introspection_data():
+        for row in db_documents.list_introspection_data():
             self.assertIsNotNone(row['created_at'])
 
     def _write_unversioned(self, uuid):

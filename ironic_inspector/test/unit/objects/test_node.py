@@ -5,10 +5,10 @@ from oslo_utils import uuidutils
 
 from ironic_inspector.common import context
 from ironic_inspector.common import exception
-from ironic_inspector.db import api as db_api
+from ironic_inspector.db import nodes as db_nodes
 from ironic_inspector import objects
 from ironic_inspector.test import base
-from ironic_inspector.test.unit.db import test_api
+from ironic_inspector.test import db_fixtures
 
 objects.register_all()
 
@@ -40,7 +40,7 @@ class LookupDataTestCase(NodeTestCase):
         self.assertEqual(['192.0.2.1', 'fd00::1'], node.bmc_addresses)
         self.assertEqual({'bmc_address': ['192.0.2.1', 'fd00::1'],
                           'mac': ['52:54:00:00:00:02', '52:54:00:aa:00:01']},
-                         db_api.get_lookup_data([self.uuid])[self.uuid])
+                         db_nodes.get_lookup_data([self.uuid])[self.uuid])
 
     def test_created_node_has_every_field(self):
         node = self.create(macs=MACS)
@@ -85,7 +85,7 @@ class LookupDataTestCase(NodeTestCase):
 
     def test_deleted_with_the_node(self):
         self.create(macs=MACS).destroy()
-        self.assertEqual({}, db_api.get_lookup_data())
+        self.assertEqual({}, db_nodes.get_lookup_data())
 
     def test_lookup_data_cannot_change(self):
         node = self.create(macs=MACS)
@@ -123,9 +123,9 @@ class LookupTestCase(NodeTestCase):
                          (found.uuid, found.macs))
 
     def test_one_query(self):
-        with test_api.StatementCounter(self.engine) as counter:
-            db_api.find_nodes({'bmc_address': ['192.0.2.1', 'fd00::1'],
-                               'mac': MACS + ['52:54:00:00:00:03']})
+        with db_fixtures.StatementCounter(self.engine) as counter:
+            db_nodes.find_nodes({'bmc_address': ['192.0.2.1', 'fd00::1'],
+                                 'mac': MACS + ['52:54:00:00:00:03']})
         queries = [s for s in counter.statements if s.startswith('SELECT')]
         self.assertEqual(1, len(queries), counter.statements)
         self.assertIn('FROM attributes', queries[0])
@@ -200,7 +200,7 @@ class LockingTestCase(NodeTestCase):
 
     def test_one_conditional_update(self):
         node = self.create()
-        with test_api.StatementCounter(self.engine) as counter:
+        with db_fixtures.StatementCounter(self.engine) as counter:
             node.start_processing()
         updates = [s for s in counter.statements
                    if s.lstrip().upper().startswith('UPDATE')]

@@ -4,7 +4,8 @@ from oslo_utils import uuidutils
 
 from ironic_inspector.common import context
 from ironic_inspector.common import exception
-from ironic_inspector.db import api as db_api
+from ironic_inspector.db import documents as db_documents
+from ironic_inspector.db import nodes as db_nodes
 from ironic_inspector import objects
 from ironic_inspector import storage
 from ironic_inspector.test import base
@@ -88,11 +89,13 @@ class IntrospectionDataTestCase(ObjectTestCase):
     def test_written_in_target_version(self):
         self._save({'a': 1})
         self.assertEqual('1.1',
-                         db_api.get_introspection_data(self.uuid)['version'])
+                         db_documents.get_introspection_data(
+                             self.uuid)['version'])
         self.config(pin_release_version='1.0')
         self._save({'a': 2})
         self.assertEqual('1.0',
-                         db_api.get_introspection_data(self.uuid)['version'])
+                         db_documents.get_introspection_data(
+                             self.uuid)['version'])
 
     def test_unknown_node(self):
         record = objects.IntrospectionData(
@@ -142,7 +145,7 @@ class NodeTestCase(ObjectTestCase):
         self.node.destroy()
         self.assertRaises(exception.NodeNotFound, objects.Node.get_by_uuid,
                           self.context, self.uuid)
-        self.assertEqual([], db_api.list_introspection_data())
+        self.assertEqual([], db_documents.list_introspection_data())
 
     def test_destroy_removes_data_from_another_backend(self):
         self.useFixture(third_party.MemoryStoreFixture())
@@ -152,7 +155,7 @@ class NodeTestCase(ObjectTestCase):
         self.assertEqual({'a': 1}, memory.get(self.uuid))
         self.node.destroy()
         self.assertEqual({}, memory.documents)
-        self.assertRaises(exception.NodeNotFound, db_api.get_node, self.uuid)
+        self.assertRaises(exception.NodeNotFound, db_nodes.get_node, self.uuid)
 
     def test_failed_data_deletion_keeps_the_node(self):
         self.useFixture(third_party.MemoryStoreFixture())
@@ -164,4 +167,4 @@ class NodeTestCase(ObjectTestCase):
 
         memory._delete = refuse
         self.assertRaises(exception.StorageBackendError, self.node.destroy)
-        self.assertEqual(self.uuid, db_api.get_node(self.uuid)['uuid'])
+        self.assertEqual(self.uuid, db_nodes.get_node(self.uuid)['uuid'])

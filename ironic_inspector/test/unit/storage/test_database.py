@@ -5,12 +5,13 @@ from oslo_utils import timeutils
 from oslo_utils import uuidutils
 
 from ironic_inspector.common import exception
-from ironic_inspector.db import api as db_api
+from ironic_inspector.db import documents as db_documents
+from ironic_inspector.db import nodes as db_nodes
 from ironic_inspector import storage
 from ironic_inspector.test import base
+from ironic_inspector.test import db_fixtures
 from ironic_inspector.test import property_tests
 from ironic_inspector.test import storage_contract
-from ironic_inspector.test.unit.db import test_api
 
 
 class DatabaseStoreTestCase(storage_contract.StorageContractTests,
@@ -23,7 +24,7 @@ class DatabaseStoreTestCase(storage_contract.StorageContractTests,
         return storage.get_backend('database')
 
     def make_node(self, uuid):
-        db_api.create_node(uuid, 'finished')
+        db_nodes.create_node(uuid, 'finished')
 
     def test_unknown_node(self):
         other = 'a3e4b8f0-1b2c-4d5e-8f90-0123456789ab'
@@ -35,7 +36,8 @@ class DatabaseStoreTestCase(storage_contract.StorageContractTests,
     def test_version_is_recorded(self):
         self.backend.save(self.uuid, {'a': 1}, version='1.0')
         self.assertEqual('1.0',
-                         db_api.get_introspection_data(self.uuid)['version'])
+                         db_documents.get_introspection_data(
+                             self.uuid)['version'])
 
     def test_list(self):
         self.backend.save(self.uuid, {'a': 1}, processed=False)
@@ -64,7 +66,7 @@ class DatabaseStoreTestCase(storage_contract.StorageContractTests,
             'ironic_inspector.db.batching.TARGET', target))
         self._save_for_nodes(7)
         later = timeutils.utcnow() + datetime.timedelta(minutes=5)
-        with test_api.StatementCounter(self.engine) as counter:
+        with db_fixtures.StatementCounter(self.engine) as counter:
             self.assertEqual((14, 0), self.backend.purge(later))
         self.assertEqual([], list(self.backend.list()))
         return len([s for s in counter.statements if s.startswith('DELETE')])

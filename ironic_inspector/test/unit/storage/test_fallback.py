@@ -3,7 +3,8 @@
 from oslo_utils import uuidutils
 
 from ironic_inspector.common import exception
-from ironic_inspector.db import api as db_api
+from ironic_inspector.db import documents as db_documents
+from ironic_inspector.db import nodes as db_nodes
 from ironic_inspector import storage
 from ironic_inspector.test import base
 from ironic_inspector.test import third_party
@@ -18,7 +19,7 @@ class ReadFallbackTestCase(base.DbTestCase):
         self.config(group='processing', storage_backend='database',
                     storage_read_fallback=['memory'])
         self.uuid = uuidutils.generate_uuid()
-        db_api.create_node(self.uuid, 'finished')
+        db_nodes.create_node(self.uuid, 'finished')
         self.old = storage.get_backend('memory')
         self.new = storage.get_backend('database')
         self.old.save(self.uuid, {'from': 'old'}, processed=False)
@@ -39,7 +40,7 @@ class ReadFallbackTestCase(base.DbTestCase):
         storage.read_document(self.uuid, processed=False, version='1.1')
         self.assertEqual({'from': 'old'},
                          self.new.get(self.uuid, processed=False))
-        self.assertEqual('1.1', db_api.get_introspection_data(
+        self.assertEqual('1.1', db_documents.get_introspection_data(
             self.uuid, processed=False)['version'])
         # The source keeps its copy.
         self.assertEqual({'from': 'old'},
@@ -47,7 +48,7 @@ class ReadFallbackTestCase(base.DbTestCase):
 
     def test_failed_copy_still_returns_the_document(self):
         self.config(group='processing', storage_migrate_on_read=True)
-        db_api.delete_node(self.uuid)   # the database refuses the copy
+        db_nodes.delete_node(self.uuid)   # the database refuses the copy
         self.assertEqual({'from': 'old'}, storage.read_document(
             self.uuid, processed=False).data)
         self.assertIn('Cannot copy introspection data', self.logs.output)

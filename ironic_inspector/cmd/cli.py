@@ -16,7 +16,7 @@ import sqlalchemy.exc
 
 from ironic_inspector.common import exception
 from ironic_inspector import conf
-from ironic_inspector.db import api as db_api
+from ironic_inspector.db import engine as db_engine
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -96,8 +96,8 @@ def describe_error(exc, database_url=None):
     """One line saying what went wrong, without secrets."""
     if isinstance(exc, DATABASE_ERRORS):
         where = ' %s' % safe_url(database_url) if database_url else ''
-        reason = db_api.driver_reason(exc)
-        if db_api.is_lock_timeout(exc):
+        reason = db_engine.driver_reason(exc)
+        if db_engine.is_lock_timeout(exc):
             return ('gave up waiting for a lock held by another transaction '
                     'in the database%s: %s; run the command again'
                     % (where, reason))

@@ -28,7 +28,7 @@ import sys
 from cliff import app
 from cliff import commandmanager
 
-from ironic_inspector.common import cli
+from ironic_inspector.cmd import cli
 from ironic_inspector import conf
 from ironic_inspector import objects
 

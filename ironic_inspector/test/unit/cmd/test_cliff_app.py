@@ -9,7 +9,7 @@ from cliff import lister
 import fixtures
 import sqlalchemy.exc
 
-from ironic_inspector.common import cliff_app
+from ironic_inspector.cmd import cliff_app
 from ironic_inspector.common import exception
 from ironic_inspector import conf
 from ironic_inspector.test import base

@@ -2,9 +2,10 @@
 
 from oslo_utils import uuidutils
 
-from ironic_inspector.db import api as db_api
-from ironic_inspector import migrate
+from ironic_inspector.db import documents as db_documents
+from ironic_inspector.db import nodes as db_nodes
 from ironic_inspector import storage
+from ironic_inspector.storage import migrate
 from ironic_inspector.test import base
 from ironic_inspector.test import third_party
 
@@ -27,7 +28,7 @@ class MigrationTestCase(base.DbTestCase):
         self.memory = storage.get_backend('memory')
         self.uuids = sorted(uuidutils.generate_uuid() for _ in range(6))
         for index, uuid in enumerate(self.uuids):
-            db_api.create_node(uuid, 'finished')
+            db_nodes.create_node(uuid, 'finished')
             if index == 0:
                 continue   # a node without data
             self.database.save(uuid, {'node': index}, processed=True)
@@ -38,7 +39,7 @@ class MigrationTestCase(base.DbTestCase):
         migration = migrate.Migration(source or self.database,
                                       target or self.memory,
                                       version='1.1', **kwargs)
-        node_uuids = db_api.iter_node_uuids(batch_size=2)
+        node_uuids = db_nodes.iter_node_uuids(batch_size=2)
         if not self.STREAM_NODES:
             node_uuids = list(node_uuids)
         return migration.run(node_uuids, workers=self.WORKERS)
@@ -125,9 +126,9 @@ class MigrationTestCase(base.DbTestCase):
     def test_into_the_database_only_held_documents_are_read(self):
         self._run()
         # The database lost node 1's documents; 2 to 5 still hold theirs.
-        db_api.delete_introspection_data(self.uuids[1])
+        db_documents.delete_introspection_data(self.uuids[1])
         held = {(r['uuid'], r['processed'])
-                for r in db_api.list_introspection_data()}
+                for r in db_documents.list_introspection_data()}
         reads = []
         real_read = self.database._read
 
@@ -146,11 +147,11 @@ class MigrationTestCase(base.DbTestCase):
 
     def test_source_is_never_changed(self):
         before = [(r['uuid'], r['processed'], r['updated_at'])
-                  for r in db_api.list_introspection_data()]
+                  for r in db_documents.list_introspection_data()]
         documents = [self.database.get(uuid) for uuid in self.uuids[1:]]
         self._run(verify=True)
         after = [(r['uuid'], r['processed'], r['updated_at'])
-                 for r in db_api.list_introspection_data()]
+                 for r in db_documents.list_introspection_data()]
         self.assertEqual(before, after)
         self.assertEqual(documents,
                          [self.database.get(uuid) for uuid in self.uuids[1:]])
