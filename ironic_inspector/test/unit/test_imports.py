@@ -38,9 +38,15 @@ _COMMAND_RUNS = {
     'quickstart': (),
     'status': ('upgrade', 'check'),
 }
-_STOP_SERVICE = ('import os, signal, threading\n'
-                 'threading.Timer(4, os.kill, (os.getpid(), '
-                 'signal.SIGTERM)).start()\n')
+# A SIGTERM once the service has set its handler, a second after.
+_STOP_SERVICE = (
+    'import os, signal, threading, time\n'
+    'def _stop():\n'
+    '    while signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:\n'
+    '        time.sleep(0.1)\n'
+    '    time.sleep(1)\n'
+    '    os.kill(os.getpid(), signal.SIGTERM)\n'
+    'threading.Thread(target=_stop, daemon=True).start()\n')
 
 
 def _warn_on_import(*names):
