@@ -211,3 +211,27 @@ class DatabaseError(InspectorException):
 
     _msg_fmt = 'Database error: %(reason)s'
     code = 503
+
+
+class IronicNodeNotFound(InspectorException):
+    _msg_fmt = 'Node %(node)s was not found in ironic.'
+    code = 404
+
+
+class IronicCallFailed(InspectorException):
+    """ironic refused a call, or could not be reached, after retries."""
+
+    _msg_fmt = 'ironic refused to %(call)s for node %(node)s: %(reason)s'
+    code = 502
+
+
+class IronicNotConfigured(InspectorException):
+    _msg_fmt = ('Introspection is started by ironic, and no ironic is '
+                'configured ([ironic]auth_type is unset): in standalone mode '
+                'add nodes with ironic-inspector-node add.')
+    code = 400
+
+
+class IntrospectionRefused(InspectorException):
+    _msg_fmt = 'Introspection refused: %(reason)s'
+    code = 400

@@ -14,6 +14,7 @@ from ironic_inspector.conf import api
 from ironic_inspector.conf import conductor
 from ironic_inspector.conf import database
 from ironic_inspector.conf import default
+from ironic_inspector.conf import ironic
 from ironic_inspector.conf import processing
 from ironic_inspector.conf import swift
 
@@ -22,6 +23,7 @@ CONF = cfg.CONF
 api.register_opts(CONF)
 conductor.register_opts(CONF)
 default.register_opts(CONF)
+ironic.register_opts(CONF)
 database.register_opts(CONF)
 processing.register_opts(CONF)
 swift.register_opts(CONF)

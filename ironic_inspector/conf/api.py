@@ -28,6 +28,19 @@ _OPTS = [
                     'bcrypt password hashes ("htpasswd -B"); used when '
                     'auth_strategy is http_basic. Changes are picked up '
                     'without a restart.'),
+    cfg.IntOpt('api_max_limit',
+               default=1000,
+               min=1,
+               help='The most introspection statuses one GET '
+                    '/v1/introspection returns, and its default limit.'),
+    cfg.BoolOpt('can_manage_boot',
+                default=True,
+                help='Whether this installation may boot nodes into the '
+                     'ramdisk itself: set the boot device to PXE and '
+                     'reboot through ironic (an introspection started '
+                     'with manage_boot=true, the default). With false, '
+                     'only manage_boot=false is accepted: ironic, or the '
+                     'operator, boots the node.'),
     cfg.BoolOpt('use_conductor',
                 default=False,
                 help='Send every object call of the API to a conductor '

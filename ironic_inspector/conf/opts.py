@@ -4,9 +4,10 @@ from ironic_inspector.conf import api
 from ironic_inspector.conf import conductor
 from ironic_inspector.conf import database
 from ironic_inspector.conf import default
+from ironic_inspector.conf import ironic
+from ironic_inspector.conf import keystone_auth
 from ironic_inspector.conf import processing
 from ironic_inspector.conf import swift
-from ironic_inspector.conf import swift_auth
 
 
 def list_opts():
@@ -15,5 +16,6 @@ def list_opts():
         (conductor.GROUP, conductor.list_opts()),
         ('database', database.list_opts()),
         ('processing', processing.list_opts()),
-        (swift.GROUP, swift.list_opts() + swift_auth.list_opts()),
+        (ironic.GROUP, ironic.list_opts() + keystone_auth.list_opts()),
+        (swift.GROUP, swift.list_opts() + keystone_auth.list_opts()),
     ]

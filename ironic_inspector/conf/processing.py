@@ -52,6 +52,20 @@ _OPTS = [
                help='Which interfaces validate_interfaces lists under '
                     '"interfaces" and "macs" (every interface with a valid '
                     'MAC is under "all_interfaces").'),
+    cfg.StrOpt('keep_ports',
+               default='all',
+               choices=[('all', 'delete no port'),
+                        ('present', 'delete the ports whose MAC the ramdisk '
+                                    'did not report'),
+                        ('added', 'delete the ports whose MAC is not among '
+                                  'those add_ports selected')],
+               help='Which of the ports a node already has in ironic stay '
+                    'after its introspection.'),
+    cfg.BoolOpt('power_off',
+                default=True,
+                help='Whether to power a node off through ironic once its '
+                     'data is processed, when this installation booted it '
+                     '(manage_boot).'),
     cfg.BoolOpt('disk_partitioning_spacing',
                 default=True,
                 help='Whether root_disk_selection leaves 1 GiB of the root '

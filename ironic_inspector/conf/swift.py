@@ -1,8 +1,9 @@
-"""Options of [swift]; the keystoneauth1 ones are in swift_auth."""
+"""Options of [swift]; the keystoneauth1 ones are in keystone_auth."""
 
 from oslo_config import cfg
 
 GROUP = 'swift'
+SERVICE_TYPE = 'object-store'
 
 _OPTS = [
     cfg.StrOpt('container',

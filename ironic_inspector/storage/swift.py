@@ -13,7 +13,6 @@ import threading
 import urllib.parse
 
 from keystoneauth1 import exceptions as ks_exc
-from keystoneauth1 import loading as ks_loading
 import requests
 from swiftclient import client as swift_client
 from swiftclient import exceptions as swift_exc
@@ -23,7 +22,7 @@ from ironic_inspector.common import exception
 from ironic_inspector.common import json_codec
 from ironic_inspector import conf as inspector_conf
 from ironic_inspector.conf import swift as swift_conf
-from ironic_inspector.conf import swift_auth
+from ironic_inspector.conf import keystone_auth
 from ironic_inspector.storage import base
 
 OBJECT_PREFIX = 'inspector_data-'
@@ -33,7 +32,8 @@ VERSION_HEADER = 'X-Object-Meta-Inspector-Version'
 # DELETE requests in flight at once where the cluster has no bulk delete.
 CONCURRENT_DELETES = 8
 
-swift_auth.register_opts(inspector_conf.CONF)
+keystone_auth.register_opts(inspector_conf.CONF, swift_conf.GROUP,
+                            swift_conf.SERVICE_TYPE)
 
 # Errors of the client and its transport that mean Swift failed us. A
 # connection lost while a body is read surfaces from urllib3 or http.client
@@ -118,14 +118,12 @@ class SwiftStore(base.StorageBackend):
             args.update(authurl=options.v1_auth_url, user=options.v1_user,
                         key=options.v1_key, auth_version='1')
             return args
-        auth = ks_loading.load_auth_from_conf_options(conf,
-                                                      swift_conf.GROUP)
+        auth = keystone_auth.load_auth(conf, swift_conf.GROUP)
         if auth is None:
             raise exception.ConfigInvalid(
                 error='[swift]auth_type is not set; configure keystone '
                       'authentication or set [swift]auth_version = 1')
-        session = ks_loading.load_session_from_conf_options(
-            conf, swift_conf.GROUP, auth=auth)
+        session = keystone_auth.load_session(conf, swift_conf.GROUP, auth)
         os_options = {'service_type': options.service_type,
                       'region_name': options.region_name}
         if options.valid_interfaces:

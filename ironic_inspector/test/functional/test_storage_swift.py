@@ -6,7 +6,8 @@ from keystoneauth1 import loading as ks_loading
 from swiftclient import client as swift_client
 
 from ironic_inspector.common import exception
-from ironic_inspector.conf import swift_auth
+from ironic_inspector.conf import keystone_auth
+from ironic_inspector.conf import swift as swift_conf
 from ironic_inspector import storage
 from ironic_inspector.test import base
 from ironic_inspector.test import property_tests
@@ -101,7 +102,8 @@ class SwiftStoreTestCase(SwiftTestCase):
         # The backend registers keystoneauth's options when it is
         # imported, and keystoneauth a plugin's when it loads it; the test
         # sets their values before either.
-        swift_auth.register_opts(self._config.conf)
+        keystone_auth.register_opts(self._config.conf, swift_conf.GROUP,
+                                    swift_conf.SERVICE_TYPE)
         self._config.register_opts(
             ks_loading.get_auth_plugin_conf_options('admin_token'),
             group='swift')
