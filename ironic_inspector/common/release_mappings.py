@@ -19,7 +19,7 @@ RELEASE_MAPPING = {
     'master': {
         'objects': {
             'IntrospectionData': '1.1',
-            'Node': '1.1',
+            'Node': '1.2',
         },
     },
 }

@@ -11,5 +11,8 @@ REAPPLYING = 'reapplying'
 FINISHED = 'finished'
 ERROR = 'error'
 
+# A node in one of these waits for its ramdisk.
+WAITING_STATES = (STARTING, WAITING)
+
 # A node in one of these is being processed: it is locked.
 LOCKED = (PROCESSING, REAPPLYING)

@@ -31,6 +31,7 @@ class Node(Base):
     created_at = sa.Column(sa.DateTime, nullable=True)
     updated_at = sa.Column(sa.DateTime, nullable=True)
     version = sa.Column(sa.String(15), nullable=True)
+    manage_boot = sa.Column(sa.Boolean, nullable=True)
 
 
 class IntrospectionData(Base):

@@ -4,6 +4,13 @@ Lookup data are the values a ramdisk's node is found by (BMC addresses
 and MACs), kept as ironic-inspector 12.x keeps them: in its
 ``attributes`` table, one row per value.
 
+An introspection's life is a few conditional statements here: it
+starts (:func:`start_introspection`, which replaces what an earlier one
+left), is aborted (:func:`abort_introspection`) or times out
+(:func:`time_out_nodes`, one UPDATE per batch, safe when several
+services run it at once); nodes ironic no longer has go with
+:func:`delete_nodes`.
+
 Reads that may be stale (from ``[database]slave_connection`` where one is
 configured): :func:`list_nodes`, :func:`count_nodes` and
 :func:`iter_node_uuids`. Every other read goes to the primary.
@@ -14,6 +21,7 @@ from oslo_utils import uuidutils
 import sqlalchemy as sa
 
 from ironic_inspector.common import exception
+from ironic_inspector.common import states
 from ironic_inspector.db import engine as db_engine
 from ironic_inspector.db import models
 
@@ -36,6 +44,12 @@ def create_node(uuid, state, version=None, lookup=None, **values):
         (names in LOOKUP_NAMES), which no other node may have.
     :raises: NodeAlreadyExists, LookupDataInUse
     """
+    with db_engine.writer_connection() as conn:
+        return _insert_node(conn, uuid, state, version, lookup, values)
+
+
+def _insert_node(conn, uuid, state, version, lookup, values):
+    """Insert a node and its lookup data; returns its columns."""
     # NOTE: 12.x's table has no unique constraint to lean on: two nodes
     # added at the same moment with the same value both get it; a lookup
     # by that value then names both instead of choosing one.
@@ -47,13 +61,138 @@ def create_node(uuid, state, version=None, lookup=None, **values):
                    'name': name, 'value': value}
                   for name, values in sorted((lookup or {}).items())
                   for value in values]
-    with db_engine.writer_connection() as conn:
-        if attributes:
-            _check_lookup_free(conn, lookup)
-        conn.execute(_INSERT_NODE, row)
-        if attributes:
-            conn.execute(_ATTRIBUTES.insert(), attributes)
+    if attributes:
+        _check_lookup_free(conn, lookup)
+    conn.execute(_INSERT_NODE, row)
+    if attributes:
+        conn.execute(_ATTRIBUTES.insert(), attributes)
     return row
+
+
+@db_engine.db_call
+def start_introspection(uuid, lookup, version=None, manage_boot=True):
+    """Make a node wait for its ramdisk, for a new introspection.
+
+    What an earlier introspection of the node left is replaced in the
+    same transaction: its row, its lookup data and, by the foreign keys'
+    cascade, its documents in the database.
+
+    :param lookup: as for :func:`create_node`.
+    :returns: the node's columns.
+    :raises: NodeLocked while the node is processed; LookupDataInUse
+    """
+    with db_engine.writer_connection() as conn:
+        replaced = conn.execute(_NODES.delete().where(
+            _NODES.c.uuid == uuid, _NODES.c.state.not_in(states.LOCKED)))
+        if not replaced.rowcount:
+            row = conn.execute(_SELECT_NODE, {'key': uuid}).first()
+            if row is not None:
+                raise exception.NodeLocked(node_uuid=uuid, state=row.state)
+        return _insert_node(conn, uuid, states.WAITING, version, lookup,
+                            {'started_at': timeutils.utcnow(),
+                             'manage_boot': manage_boot})
+
+
+@db_engine.db_call
+def abort_introspection(uuid, error):
+    """End a node's introspection in error while it waits for its
+    ramdisk; its lookup data go in the same transaction.
+
+    :returns: ``(aborted, columns)``: whether the node was waiting, and
+        its columns afterwards.
+    :raises: NodeNotFound
+    """
+    now = timeutils.utcnow()
+    with db_engine.writer_connection() as conn:
+        aborted = conn.execute(
+            _NODES.update().where(_NODES.c.uuid == uuid,
+                                  _NODES.c.state.in_(states.WAITING_STATES))
+            .values(state=states.ERROR, error=error, finished_at=now,
+                    updated_at=now)).rowcount == 1
+        if aborted:
+            conn.execute(_ATTRIBUTES.delete().where(
+                _ATTRIBUTES.c.node_uuid == uuid))
+        row = conn.execute(_SELECT_NODE, {'key': uuid}).mappings().first()
+    if row is None:
+        raise exception.NodeNotFound(node_uuid=uuid)
+    return aborted, dict(row)
+
+
+# The introspections a timeout ends: waiting for the ramdisk, or being
+# processed (a process that died while processing leaves its node so).
+_TIMED = states.WAITING_STATES + states.LOCKED
+
+
+@db_engine.db_call
+def time_out_nodes(started_before, error, limit):
+    """End in ``error`` up to ``limit`` introspections that started
+    before ``started_before`` and are still waiting or processed.
+
+    One transaction: the batch's rows are locked (others running this at
+    the same time skip them), changed by one UPDATE, and their lookup
+    data deleted; a node is never timed out twice.
+
+    :returns: the UUIDs of the nodes timed out; fewer than ``limit``
+        when no more are due.
+    """
+    due = sa.and_(_NODES.c.state.in_(_TIMED),
+                  _NODES.c.started_at < started_before)
+    now = timeutils.utcnow()
+    with db_engine.writer_connection() as conn:
+        uuids = conn.execute(
+            sa.select(_NODES.c.uuid).where(due).order_by(_NODES.c.started_at)
+            .limit(limit).with_for_update(skip_locked=True)).scalars().all()
+        if uuids:
+            conn.execute(_NODES.update().where(due, _NODES.c.uuid.in_(uuids))
+                         .values(state=states.ERROR, error=error,
+                                 finished_at=now, updated_at=now))
+            conn.execute(_ATTRIBUTES.delete().where(
+                _ATTRIBUTES.c.node_uuid.in_(uuids)))
+    return uuids
+
+
+@db_engine.db_call
+def delete_nodes(uuids, created_before):
+    """Remove these nodes (and, by the cascade, their data), one DELETE;
+    those added at or after ``created_before`` stay.
+
+    :returns: how many were removed.
+    """
+    with db_engine.writer_connection() as conn:
+        return conn.execute(_NODES.delete().where(
+            _NODES.c.uuid.in_(list(uuids)),
+            sa.or_(_NODES.c.created_at < created_before,
+                   _NODES.c.created_at.is_(None)))).rowcount
+
+
+@db_engine.db_call
+def list_introspections(marker=None, limit=None, states=None):
+    """Nodes with an introspection, newest first, as 12.x lists them.
+
+    :param marker: the UUID of the last node of the page before.
+    :param states: only nodes in one of these states.
+    :returns: a list of mappings of the nodes' columns.
+    :raises: NodeNotFound when ``marker`` names no node
+    """
+    started, uuid = _NODES.c.started_at, _NODES.c.uuid
+    # NOTE: nodes never started (added by hand before 12.x set the time)
+    # come last on every database.
+    query = _NODES.select().order_by(started.is_(None), started.desc(),
+                                     uuid.desc()).limit(limit)
+    if states is not None:
+        query = query.where(_NODES.c.state.in_(states))
+    with db_engine.reader() as conn:
+        if marker is not None:
+            last = conn.execute(_SELECT_NODE, {'key': marker}).first()
+            if last is None:
+                raise exception.NodeNotFound(node_uuid=marker)
+            if last.started_at is None:
+                query = query.where(started.is_(None), uuid < marker)
+            else:
+                query = query.where(sa.or_(
+                    started < last.started_at, started.is_(None),
+                    sa.and_(started == last.started_at, uuid < marker)))
+        return [dict(row) for row in conn.execute(query).mappings()]
 
 
 @db_engine.db_call

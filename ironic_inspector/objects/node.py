@@ -10,6 +10,11 @@ from ironic_inspector.objects import base
 from ironic_inspector.objects import fields
 from ironic_inspector import storage
 
+# The errors of an introspection aborted, and one that timed out, in
+# ironic-inspector 12.x's words, which operators and ironic show.
+ABORTED = 'Canceled by operator'
+TIMEOUT_ERROR = 'Introspection timeout'
+
 # Lookup data fields and the names 12.x's attributes table gives them.
 _LOOKUP_FIELDS = {'bmc_addresses': db_nodes.BMC_ADDRESS, 'macs': db_nodes.MAC}
 
@@ -21,7 +26,9 @@ class Node(base.InspectorObject):
     # Version 1.0: uuid, state, started_at, finished_at, error
     # Version 1.1: adds bmc_addresses and macs (lookup data), lookup,
     #              start_processing, start_reapply and finish
-    VERSION = '1.1'
+    # Version 1.2: adds manage_boot, start_introspection, abort,
+    #              list_introspections, time_out and destroy_many
+    VERSION = '1.2'
 
     fields = {
         'uuid': fields.NodeUUIDField(nullable=False),
@@ -32,11 +39,15 @@ class Node(base.InspectorObject):
         'bmc_addresses': fields.ListOfIPAddressesField(nullable=False,
                                                        default=[]),
         'macs': fields.ListOfMACAddressesField(nullable=False, default=[]),
+        'manage_boot': fields.BooleanField(nullable=True),
     }
 
     def obj_make_compatible(self, primitive, target_version):
         super().obj_make_compatible(primitive, target_version)
-        if versionutils.convert_version_to_tuple(target_version) < (1, 1):
+        target = versionutils.convert_version_to_tuple(target_version)
+        if target < (1, 2):
+            primitive.pop('manage_boot', None)
+        if target < (1, 1):
             for name in _LOOKUP_FIELDS:
                 primitive.pop(name, None)
 
@@ -92,6 +103,86 @@ class Node(base.InspectorObject):
                 lookup=described, reason='nodes %s match as many of them'
                                          % ', '.join(best))
         return cls.get_by_uuid(context, best[0])
+
+    @classmethod
+    @base.remotable
+    def list_introspections(cls, context, marker=None, limit=None,
+                            states=None):
+        """Nodes with an introspection, newest first, without their
+        lookup data.
+
+        :raises: NodeNotFound when ``marker`` names no node
+        """
+        return [cls._from_row(context, row) for row in
+                db_nodes.list_introspections(marker, limit, states)]
+
+    @classmethod
+    @base.remotable
+    def start_introspection(cls, context, uuid, bmc_addresses=(), macs=(),
+                            manage_boot=True):
+        """The node, waiting for its ramdisk: a new introspection, which
+        replaces what an earlier one left (its lookup data and documents).
+
+        Values that are not valid addresses are left out.
+
+        :raises: NodeLocked while it is processed; LookupDataInUse
+        """
+        uuid = fields.NodeUUID.coerce(None, 'uuid', uuid)
+        backend = storage.get_backend()
+        if not backend.deleted_with_node:
+            backend.delete(uuid)
+        lookup = {db_nodes.BMC_ADDRESS: _valid(fields.IPAddress,
+                                               bmc_addresses),
+                  db_nodes.MAC: _valid(fields.MACAddress, macs)}
+        row = db_nodes.start_introspection(
+            uuid, lookup, version=cls.get_target_version(),
+            manage_boot=manage_boot)
+        return cls._from_row(context, row, lookup)
+
+    @classmethod
+    @base.remotable
+    def time_out(cls, context, started_before, limit):
+        """End in error the introspections started before
+        ``started_before`` that still wait or are processed, at most
+        ``limit`` of them.
+
+        :returns: the UUIDs of the nodes timed out.
+        """
+        return db_nodes.time_out_nodes(started_before, TIMEOUT_ERROR, limit)
+
+    @classmethod
+    @base.remotable
+    def destroy_many(cls, context, uuids, created_before):
+        """Remove these nodes and their data, but those added at or
+        after ``created_before``.
+
+        :returns: how many nodes were removed.
+        :raises: StorageBackendError
+        """
+        backend = storage.get_backend()
+        if not backend.deleted_with_node:
+            for uuid in uuids:
+                backend.delete(uuid)
+        return db_nodes.delete_nodes(uuids, created_before)
+
+    @base.remotable
+    def abort(self, error=ABORTED):
+        """End the introspection in error while the node waits for its
+        ramdisk; its lookup data go.
+
+        :returns: whether it was waiting; a node that is neither waiting
+            nor processed is left as it is.
+        :raises: NodeLocked while it is processed; NodeNotFound
+        """
+        aborted, row = db_nodes.abort_introspection(self.uuid, error)
+        self._set_columns(row)
+        if aborted:
+            self.bmc_addresses = []
+            self.macs = []
+            self.obj_reset_changes()
+        elif self.state in states.LOCKED:
+            raise exception.NodeLocked(node_uuid=self.uuid, state=self.state)
+        return aborted
 
     @base.remotable
     def create(self):

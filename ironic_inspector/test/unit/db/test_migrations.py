@@ -62,6 +62,7 @@ class MigrationWalkTestCase(test_fixtures.OpportunisticDBTestMixin,
         self._check_c2e8a5d7f3b1()
         self._check_5d1e7a3c9b24()
         self._check_8c4f2e6a1d93()
+        self._check_e4b9c1d7a2f6()
 
     def _check_4f3c2b1a9e07(self):
         self.assertEqual({'uuid', 'state', 'started_at', 'finished_at',
@@ -126,6 +127,9 @@ class MigrationWalkTestCase(test_fixtures.OpportunisticDBTestMixin,
              ('attributes_value_idx', ['value'])],
             sorted((index['name'], index['column_names']) for index
                    in sa.inspect(self.engine).get_indexes('attributes')))
+
+    def _check_e4b9c1d7a2f6(self):
+        self.assertIn('manage_boot', self._columns('nodes'))
 
 
 class ModelsMigrationsSyncTestCase(test_migrations.ModelsMigrationsSync,
