@@ -9,9 +9,12 @@ import flask
 
 from ironic_inspector.api import auth
 from ironic_inspector.api import body
+from ironic_inspector.api import query
 from ironic_inspector.api import versions
 from ironic_inspector.common import context
 from ironic_inspector.common import json_codec
+from ironic_inspector import conf
+from ironic_inspector.introspection import lifecycle
 from ironic_inspector import objects
 from ironic_inspector.processing import pipeline
 
@@ -73,10 +76,13 @@ def ramdisk_callback():
     return _json_response({'uuid': node.uuid})
 
 
-@blueprint.get('/v1/introspection/<node_uuid>')
-def introspection_status(node_uuid):
-    node = objects.Node.get_by_uuid(_request_context(), node_uuid)
-    return _json_response({
+def _accepted():
+    # NOTE: 12.5.0 answers a start or an abort with an empty text body.
+    return flask.Response(status=202, mimetype='text/plain')
+
+
+def _status(node):
+    return {
         'error': node.error,
         'finished': node.finished_at is not None,
         'finished_at': _timestamp(node.finished_at),
@@ -84,30 +90,66 @@ def introspection_status(node_uuid):
         'started_at': _timestamp(node.started_at),
         'state': node.state,
         'uuid': node.uuid,
-    })
+    }
 
 
-def _stored_document(node_uuid, processed):
+@blueprint.get('/v1/introspection')
+def introspection_statuses():
+    """Introspections, newest first, a page of ``limit`` after
+    ``marker``, in the ``state`` (comma-separated states) asked for."""
+    args = flask.request.args
+    nodes = objects.Node.list_introspections(
+        _request_context(), marker=query.marker(args),
+        limit=query.limit(args, conf.CONF.api_max_limit),
+        states=query.state(args))
+    return _json_response({'introspection': [_status(node)
+                                             for node in nodes]})
+
+
+@blueprint.post('/v1/introspection/<node_ident>')
+def start_introspection(node_ident):
+    """Start introspecting a node of ironic (UUID or name); 202."""
+    lifecycle.start(_request_context(), node_ident,
+                    manage_boot=query.manage_boot(flask.request.args))
+    return _accepted()
+
+
+@blueprint.post('/v1/introspection/<node_ident>/abort')
+def abort_introspection(node_ident):
+    lifecycle.abort(_request_context(), node_ident)
+    return _accepted()
+
+
+@blueprint.get('/v1/introspection/<node_ident>')
+def introspection_status(node_ident):
+    node = objects.Node.get_by_uuid(_request_context(),
+                                    lifecycle.node_uuid(node_ident))
+    return _json_response(_status(node))
+
+
+def _stored_document(node_ident, processed):
     record = objects.IntrospectionData.get_by_node(
-        _request_context(), node_uuid, processed=processed)
+        _request_context(), lifecycle.node_uuid(node_ident),
+        processed=processed)
     return _json_response(record.data)
 
 
-@blueprint.get('/v1/introspection/<node_uuid>/data')
-def processed_data(node_uuid):
-    return _stored_document(node_uuid, processed=True)
+@blueprint.get('/v1/introspection/<node_ident>/data')
+def processed_data(node_ident):
+    return _stored_document(node_ident, processed=True)
 
 
-@blueprint.get('/v1/introspection/<node_uuid>/data/unprocessed')
-def unprocessed_data(node_uuid):
-    return _stored_document(node_uuid, processed=False)
+@blueprint.get('/v1/introspection/<node_ident>/data/unprocessed')
+def unprocessed_data(node_ident):
+    return _stored_document(node_ident, processed=False)
 
 
-@blueprint.post('/v1/introspection/<node_uuid>/data/unprocessed')
-def reapply(node_uuid):
+@blueprint.post('/v1/introspection/<node_ident>/data/unprocessed')
+def reapply(node_ident):
     """Process the stored unprocessed document again, or the one given
     (which replaces it first); 202 {}."""
     document = body.read_json_object(flask.request, _max_body_size(),
                                      required=False)
-    pipeline.reapply(_request_context(), node_uuid, document=document)
+    pipeline.reapply(_request_context(), lifecycle.node_uuid(node_ident),
+                     document=document)
     return _json_response({}, status=202)

@@ -12,6 +12,7 @@ from ironic_inspector.cmd import cli
 from ironic_inspector.common import exception
 from ironic_inspector.conductor import rpc
 from ironic_inspector import conf
+from ironic_inspector.introspection import periodic
 
 CONF = conf.CONF
 LOG = log.getLogger('ironic_inspector.api')
@@ -19,7 +20,8 @@ PROG = 'ironic-inspector-api'
 
 
 def serve(stop_event):
-    """Serve the API until ``stop_event`` is set.
+    """Serve the API until ``stop_event`` is set; with database access
+(no ``use_conductor``), run the periodic clean-up too.
 
     :raises: ConfigInvalid when the authentication is not usable;
         InspectorException when the address cannot be listened on.
@@ -41,10 +43,13 @@ def serve(stop_event):
     host, port = server.bind_addr[:2]
     LOG.info('API is serving on http://%s:%d/',
              '[%s]' % host if ':' in host else host, port)
+    stop_clean_up = None if CONF.use_conductor else periodic.start(CONF)
     try:
         stop_event.wait()
     finally:
         LOG.info('API is stopping')
+        if stop_clean_up is not None:
+            stop_clean_up()
         server.stop()
         thread.join()
         rpc.cleanup()

@@ -3,7 +3,9 @@
 :func:`process` handles what a ramdisk posts; :func:`reapply` processes a
 node's stored unprocessed document again. Both go through the remotable
 objects only, so they run alike with a database of their own or through
-a conductor. Only one processing of a node runs at a time, across
+a conductor. With an ironic configured, the processed document is then
+written back to ironic's node (:mod:`.ironic_update`); standalone, it is
+only stored. Only one processing of a node runs at a time, across
 processes: each starts with a conditional state change of the node in the
 database (``Node.start_processing``/``start_reapply``), which a second
 processing fails with NodeLocked.
@@ -14,10 +16,12 @@ import logging
 
 from oslo_utils import excutils
 
+from ironic_inspector.clients import ironic
 from ironic_inspector.common import exception
 from ironic_inspector import conf
 from ironic_inspector import objects
 from ironic_inspector.processing import hooks
+from ironic_inspector.processing import ironic_update
 from ironic_inspector.processing import lookup
 from ironic_inspector.storage import base as storage_base
 
@@ -28,26 +32,31 @@ def process(context, document):
     """Process the document a ramdisk posted.
 
     Finds the node by BMC address or MAC, locks it (it must be waiting),
-    stores the document unprocessed, runs the hooks and stores the
-    processed document; the node is then finished, or in error with the
-    reason when the ramdisk reported an error or a hook failed (the
-    unprocessed document is kept, no processed one is written).
+    stores the document unprocessed, runs the hooks, stores the processed
+    document and writes it back to ironic; the node is then finished, or
+    in error with the reason when the ramdisk reported an error, a hook
+    failed (the unprocessed document is kept, no processed one is
+    written) or ironic refused the write-back (both are kept).
 
     :param document: the parsed JSON object; the hooks extend it in place
         and its ``logs`` are dropped first, unread.
     :returns: the Node, finished.
     :raises: InvalidIntrospectionData, NodeLookupFailed, NodeLocked,
         NodeStateInvalid, RamdiskError, ProcessingFailed, ConfigInvalid,
-        StorageBackendError
+        StorageBackendError, IronicCallFailed
     """
     _check_and_drop_logs(None, document)
     processing_hooks = hooks.get_hooks(conf.CONF)
+    client = ironic.get_client(conf.CONF)
     node = objects.Node.lookup(context, **lookup.lookup_data(document))
     node.start_processing()
     with _finishing(node):
         _store(context, node, document, processed=False)
         hooks.run(processing_hooks, node, document)
         _store(context, node, document, processed=True)
+        if client is not None:
+            ironic_update.update(client, node, document,
+                                 conf.CONF.processing, power_off=True)
     return node
 
 
@@ -59,9 +68,11 @@ def reapply(context, node_uuid, document=None):
     :returns: the Node, finished.
     :raises: InvalidUUID, NodeNotFound, IntrospectionDataNotFound,
         InvalidIntrospectionData, NodeLocked, NodeStateInvalid,
-        RamdiskError, ProcessingFailed, ConfigInvalid, StorageBackendError
+        RamdiskError, ProcessingFailed, ConfigInvalid, StorageBackendError,
+        IronicCallFailed
     """
     processing_hooks = hooks.get_hooks(conf.CONF)
+    client = ironic.get_client(conf.CONF)
     node = objects.Node.get_by_uuid(context, node_uuid)
     new_document = document is not None
     if new_document:
@@ -75,6 +86,9 @@ def reapply(context, node_uuid, document=None):
             _store(context, node, document, processed=False)
         hooks.run(processing_hooks, node, document)
         _store(context, node, document, processed=True)
+        if client is not None:
+            ironic_update.update(client, node, document,
+                                 conf.CONF.processing, power_off=False)
     return node
 
 

@@ -16,8 +16,8 @@ import testtools
 import ironic_inspector
 
 # Bottom to top.
-LAYERS = ('common', 'conf', 'db', 'storage', 'objects', 'conductor',
-          'processing', 'api', 'cmd')
+LAYERS = ('common', 'conf', 'clients', 'db', 'storage', 'objects',
+          'conductor', 'processing', 'introspection', 'api', 'cmd')
 
 _ROOT = pathlib.Path(ironic_inspector.__file__).parent
 _PROJECT = ironic_inspector.__name__

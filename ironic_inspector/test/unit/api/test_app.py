@@ -174,8 +174,8 @@ class ErrorsTestCase(ApiTestCase):
 
     def test_unknown_path(self):
         self.assertError(404, 'Not Found', self.client.get('/v2'))
-        self.assertError(404, 'Not Found',
-                         self.client.get('/v1/introspection'))
+        # Introspection rules are not served.
+        self.assertError(404, 'Not Found', self.client.get('/v1/rules'))
 
     def test_wrong_method(self):
         self.assertError(405, 'Method Not Allowed',
@@ -266,3 +266,68 @@ class BodyTestCase(ApiTestCase):
         self.client.post('/v1/continue', data=b'{"logs": "SECRET-LOGS",')
         self.assertNotIn('SECRET-LOGS', self.logs.output)
         self.assertIn('POST /v1/continue failed with 400', self.logs.output)
+
+
+class IntrospectionTestCase(ApiTestCase):
+    """Starting, aborting and listing, standalone (no ironic); the real
+    ironic drives them in test/functional/test_ironic.py."""
+
+    def _start(self, uuid=None, **kwargs):
+        return objects.Node.start_introspection(
+            self.context, uuid or self.uuid, **kwargs)
+
+    def test_start_needs_an_ironic(self):
+        self.assertError(400, 'no ironic is configured', self.client.post(
+            '/v1/introspection/%s' % self.uuid))
+
+    def test_start_checks_manage_boot_first(self):
+        self.assertError(400, 'invalid boolean value for manage_boot: maybe',
+                         self.client.post('/v1/introspection/%s?manage_boot'
+                                          '=maybe' % self.uuid))
+        self.config(can_manage_boot=False)
+        self.assertError(400, 'can_manage_boot is false', self.client.post(
+            '/v1/introspection/%s' % self.uuid))
+
+    def test_abort(self):
+        self._start()
+        response = self.client.post('/v1/introspection/%s/abort' % self.uuid)
+        self.assertEqual((202, b''), (response.status_code, response.data))
+        status = self.client.get('/v1/introspection/%s' % self.uuid)
+        self.assertEqual((True, 'error', 'Canceled by operator'),
+                         tuple(status.get_json()[name] for name in
+                               ('finished', 'state', 'error')))
+
+    def test_abort_while_processed(self):
+        self._start().start_processing()
+        self.assertError(409, 'is locked', self.client.post(
+            '/v1/introspection/%s/abort' % self.uuid))
+
+    def test_abort_unknown_node(self):
+        self.assertError(404, 'not found in the node cache', self.client.post(
+            '/v1/introspection/%s/abort' % self.uuid))
+
+    def test_list(self):
+        self._start()
+        response = self.client.get('/v1/introspection')
+        self.assertEqual(200, response.status_code)
+        [status] = response.get_json()['introspection']
+        self.assertEqual({'error', 'finished', 'finished_at', 'links',
+                          'started_at', 'state', 'uuid'}, set(status))
+        self.assertEqual((self.uuid, 'waiting', False),
+                         (status['uuid'], status['state'],
+                          status['finished']))
+        self.assertEqual([], self.client.get(
+            '/v1/introspection?state=finished,error').get_json()[
+                'introspection'])
+
+    def test_list_arguments_checked(self):
+        self.config(api_max_limit=10)
+        for query, fragment in (('limit=11', 'limit over 10'),
+                                ('limit=-1', 'cannot be negative'),
+                                ('limit=x', 'invalid literal'),
+                                ('marker=node-1', 'marker not UUID-like'),
+                                ('state=bogus', '"bogus" are not valid')):
+            self.assertError(400, fragment, self.client.get(
+                '/v1/introspection?' + query))
+        self.assertError(404, 'not found', self.client.get(
+            '/v1/introspection?marker=%s' % self.uuid))
