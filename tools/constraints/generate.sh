@@ -7,10 +7,15 @@
 #              its test requirements, transitive dependencies included
 #   release12  tools/constraints/ironic-inspector-12.5.0.txt
 #   swift      tools/constraints/swift.txt
+#   ironic32   tools/constraints/ironic-32.1.0.txt: ironic 32.1.0 under
+#              OpenStack's 2025.2 upper constraints
+#              (../shared/constraints/, beside the checkout), not the
+#              newest releases: its single-process launcher does not
+#              start on the newest oslo.service
 #   apt        tools/constraints/apt.txt: the Debian packages the test
 #              servers need, at the versions Debian has today
 #
-#   tools/constraints/generate.sh [project|release12|swift|apt ...]
+#   tools/constraints/generate.sh [project|release12|swift|ironic32|apt ...]
 #
 # With no argument, all of them. Then run .ci/run, and commit the files
 # that changed with what moved.
@@ -57,6 +62,19 @@ swift() {
         'Swift (tools/swift/start-swift.sh)'
 }
 
+ironic32() {
+    local base=../shared/constraints/openstack-stable-2025.2-upper-constraints.txt
+    if [ ! -f "$base" ]; then
+        echo "ironic32: $base (OpenStack's 2025.2 upper constraints) is missing" >&2
+        return 1
+    fi
+    local venv
+    venv=$(IRONIC_VENV=$TMP/ironic32 PEER_CONSTRAINTS=$PWD/$base \
+           tools/install-ironic32.sh)
+    freeze tools/constraints/ironic-32.1.0.txt "$venv" \
+        'ironic 32.1.0 under the 2025.2 upper constraints (tools/install-ironic32.sh)'
+}
+
 apt() {
     apt-get update -qq
     {
@@ -71,7 +89,7 @@ apt() {
     echo "wrote tools/constraints/apt.txt"
 }
 
-for what in "${@:-project release12 swift apt}"; do
+for what in "${@:-project release12 swift ironic32 apt}"; do
     for step in $what; do
         "$step"
     done
