@@ -21,6 +21,7 @@ from ironic_inspector.test import api_fixtures
 from ironic_inspector.test import base
 from ironic_inspector.test import commands
 from ironic_inspector.test import db_fixtures
+from ironic_inspector.test import rpc_fixtures
 from ironic_inspector.test import samples
 from ironic_inspector.test import swift_fixtures
 
@@ -50,6 +51,8 @@ class ServedApiTestCase(base.DbTestCase):
     """
 
     OPTIONS = {}
+    # The port the API listens on; a free one when None.
+    api_port = None
 
     def setUp(self):
         super().setUp()
@@ -57,7 +60,8 @@ class ServedApiTestCase(base.DbTestCase):
         self.command = self.useFixture(commands.CommandFixture(
             copy.deepcopy(self.OPTIONS)))
         self.setup_storage()
-        self.api = self.useFixture(api_fixtures.ApiProcess(self.command))
+        self.api = self.useFixture(api_fixtures.ApiProcess(
+            self.command, port=self.api_port))
         self.addCleanup(self._check_stopped_cleanly)
 
     def setup_storage(self):
@@ -132,6 +136,30 @@ class PostgresqlStorage(MySQLStorage):
     """The API on a database of the real PostgreSQL."""
 
     FIXTURE = db_fixtures.PostgresqlFixture
+
+
+class ConductorStorage:
+    """An API with no database of its own: every object call goes to
+    ironic-inspector-conductor over the real RabbitMQ; nodes and documents
+    in the conductor's SQLite, which this process reads too."""
+
+    def setup_storage(self):
+        rpc_fixtures.skip_without_rabbit(self)
+        topic = 'ironic-inspector-test-%s' % uuidutils.generate_uuid()
+        messaging = {'transport_url': rpc_fixtures.TRANSPORT_URL,
+                     'rpc_response_timeout': '20'}
+        conductor = self.useFixture(commands.CommandFixture({
+            'DEFAULT': dict(messaging, host='conductor-%s' % topic[-8:]),
+            'conductor': {'topic': topic}}))
+        conductor.create_schema()
+        self.useFixture(rpc_fixtures.ConductorProcess(conductor.config_file))
+        options = self.command.options
+        options['DEFAULT'] = dict(options.get('DEFAULT', {}), **messaging,
+                                  use_conductor='true')
+        options.update({
+            'conductor': {'topic': topic},
+            'database': {'connection':
+                         'sqlite:////nonexistent/forbidden.sqlite'}})
 
 
 class SwiftStorage:

@@ -11,9 +11,7 @@ import os
 from oslo_utils import uuidutils
 
 from ironic_inspector.test import api_fixtures
-from ironic_inspector.test import commands
 from ironic_inspector.test.functional import served_api
-from ironic_inspector.test import rpc_fixtures
 
 
 class ClientTestCase(served_api.ServedApiTestCase):
@@ -145,26 +143,10 @@ class HttpBasicTestCase(served_api.ServedApiTestCase):
             self.assertNotIn(secret, self.api.log())
 
 
-class ConductorTestCase(served_api.ServedApiTestCase):
+class ConductorTestCase(served_api.ConductorStorage,
+                        served_api.ServedApiTestCase):
     """An API with no database of its own: every object call goes to
     ironic-inspector-conductor over the real RabbitMQ."""
-
-    def setup_storage(self):
-        rpc_fixtures.skip_without_rabbit(self)
-        topic = 'ironic-inspector-test-%s' % uuidutils.generate_uuid()
-        messaging = {'transport_url': rpc_fixtures.TRANSPORT_URL,
-                     'rpc_response_timeout': '20'}
-        conductor = self.useFixture(commands.CommandFixture({
-            'DEFAULT': dict(messaging, host='conductor-%s' % topic[-8:]),
-            'conductor': {'topic': topic}}))
-        # This process reads and writes the conductor's database.
-        conductor.create_schema()
-        self.useFixture(rpc_fixtures.ConductorProcess(conductor.config_file))
-        self.command.options.update({
-            'DEFAULT': dict(messaging, use_conductor='true'),
-            'conductor': {'topic': topic},
-            'database': {'connection':
-                         'sqlite:////nonexistent/forbidden.sqlite'}})
 
     def test_api_through_conductor(self):
         document, lookup = served_api.ramdisk_post(1)

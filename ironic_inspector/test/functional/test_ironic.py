@@ -1,0 +1,194 @@
+"""The real ironic 32.1.0 drives introspection through our API.
+
+Ironic's ``inspector`` inspect interface starts an introspection here,
+polls its status, aborts it, and reads the processed document into its
+own node inventory; our processing writes the node's properties and
+ports back to ironic. Ironic runs as tools/ironic/start-ironic.sh starts
+it, calling our API on the one port its configuration names: these tests
+run one after the other (see .stestr.conf).
+"""
+
+import json
+import os
+import random
+import time
+
+from ironic_inspector.test.functional import served_api
+from ironic_inspector.test import ironic_fixtures
+
+_INDEXES = random.Random()
+
+
+class IronicBase(served_api.ServedApiTestCase):
+    """Our API, on a SQLite file, with the test ironic as its [ironic]."""
+
+    OPTIONS = {}
+
+    def setUp(self):
+        ironic_url, self.api_port = ironic_fixtures.settings(self)
+        self.OPTIONS = dict(type(self).OPTIONS, ironic={
+            'auth_type': 'none', 'endpoint_override': ironic_url,
+            'max_retries': '5', 'retry_interval': '1'})
+        super().setUp()
+        self.ironic = self.useFixture(
+            ironic_fixtures.IronicNodes(ironic_url))
+
+    def ironic_node(self, name=None):
+        """A manageable node of ironic, with the BMC address and the PXE
+        MAC of a ramdisk document made for it.
+
+        :returns: ``(uuid, document, pxe_mac)``.
+        """
+        # NOTE: ironic refuses a MAC another of its nodes has; nodes
+        # that a failed test left in ironic keep theirs.
+        document, lookup = served_api.ramdisk_post(
+            _INDEXES.randrange(65536))
+        pxe_mac = document['boot_interface'][3:].replace('-', ':')
+        uuid = self.ironic.create(lookup['bmc_addresses'][0], [pxe_mac],
+                                  name=name)
+        return uuid, document, pxe_mac
+
+    def inspect(self, uuid):
+        """``openstack baremetal node inspect``; returns once our node
+        waits for its ramdisk."""
+        self.ironic.openstack('node', 'inspect', uuid)
+        return self.wait_for_status(uuid, 'waiting')
+
+    def wait_for_status(self, uuid, state, timeout=60):
+        deadline = time.monotonic() + timeout
+        while True:
+            response = self.get('/v1/introspection/%s' % uuid)
+            if response.status_code == 200 and (
+                    response.json()['state'] == state):
+                return response.json()
+            if time.monotonic() > deadline:
+                raise AssertionError('introspection of %s: %d %s, not %s'
+                                     % (uuid, response.status_code,
+                                        response.text, state))
+            time.sleep(0.2)
+
+    def wait_for_power(self, uuid, power_state, timeout=30):
+        deadline = time.monotonic() + timeout
+        while self.ironic.get(uuid)['power_state'] != power_state:
+            if time.monotonic() > deadline:
+                raise AssertionError('node %s not %s' % (uuid, power_state))
+            time.sleep(0.2)
+
+
+class IronicTestCase(IronicBase):
+    """The main path; the subclasses run it on MariaDB and PostgreSQL."""
+
+    def test_inspect_end_to_end(self):
+        uuid, document, pxe_mac = self.ironic_node()
+        status = self.inspect(uuid)
+        self.assertFalse(status['finished'])
+        # We manage boot: the node was set to PXE and rebooted.
+        self.wait_for_power(uuid, 'power on')
+        response = self.post('/v1/continue', document)
+        self.assertEqual((200, {'uuid': uuid}),
+                         (response.status_code, response.json()))
+        self.ironic.wait_for(uuid, 'manageable')
+
+        processed = self.stored(uuid, processed=True)
+        shown = json.loads(self.ironic.openstack(
+            'node', 'show', uuid, '-f', 'json', '-c', 'provision_state',
+            '-c', 'properties', '-c', 'power_state', '-c', 'last_error'))
+        self.assertEqual('manageable', shown['provision_state'])
+        self.assertIsNone(shown['last_error'])
+        self.assertEqual(
+            {name: processed[name] for name in ('cpus', 'memory_mb',
+                                                'local_gb', 'cpu_arch')},
+            {name: shown['properties'][name]
+             for name in ('cpus', 'memory_mb', 'local_gb', 'cpu_arch')})
+        self.assertEqual('power off', shown['power_state'])
+        ports = json.loads(self.ironic.openstack(
+            'port', 'list', '--node', uuid, '--long', '-f', 'json'))
+        self.assertEqual([(pxe_mac, True)],
+                         [(port['address'], port['pxe_enabled'])
+                          for port in ports])
+        saved = os.path.join(self.command.path, 'inventory.json')
+        self.ironic.openstack('node', 'inventory', 'save', uuid,
+                              '--file', saved)
+        with open(saved) as inventory:
+            inventory = json.load(inventory)
+        self.assertEqual(processed.pop('inventory'), inventory['inventory'])
+        self.assertEqual(processed, inventory['plugin_data'])
+
+
+class MySQLIronicTestCase(served_api.MySQLStorage, IronicTestCase):
+    pass
+
+
+class PostgresqlIronicTestCase(served_api.PostgresqlStorage,
+                               IronicTestCase):
+    pass
+
+
+class ConductorIronicTestCase(served_api.ConductorStorage, IronicTestCase):
+    pass
+
+
+class IronicScenariosTestCase(IronicBase):
+    """Errors, aborts, ironic's names and boot left to ironic."""
+
+    def test_ramdisk_error_reaches_ironic(self):
+        uuid, document, _ = self.ironic_node()
+        self.inspect(uuid)
+        document['error'] = 'The disks are on fire'
+        self.assertEqual(400, self.post('/v1/continue', document).status_code)
+        node = self.ironic.wait_for(uuid, 'inspect failed')
+        self.assertIn('The disks are on fire', node['last_error'])
+        # The document the ramdisk sent is kept, for a reprocessing.
+        self.assertEqual('The disks are on fire',
+                         self.stored(uuid, processed=False)['error'])
+
+    def test_abort(self):
+        uuid, document, _ = self.ironic_node()
+        self.inspect(uuid)
+        self.ironic.openstack('node', 'abort', uuid)
+        self.ironic.wait_for(uuid, 'inspect failed')
+        status = self.wait_for_status(uuid, 'error')
+        self.assertEqual((True, 'Canceled by operator'),
+                         (status['finished'], status['error']))
+        # Its lookup data went with the abort: a late ramdisk is not taken.
+        self.assertEqual(404, self.post('/v1/continue', document).status_code)
+        self.wait_for_power(uuid, 'power off')
+
+    def test_start_by_name_with_boot_left_to_ironic(self):
+        name = 'node-%d' % _INDEXES.randrange(10 ** 6)
+        uuid, document, _ = self.ironic_node(name=name)
+        power_state = self.ironic.get(uuid)['power_state']
+        response = self.post('/v1/introspection/%s?manage_boot=false' % name)
+        self.assertEqual(202, response.status_code, response.text)
+        status = self.get('/v1/introspection/%s' % name).json()
+        self.assertEqual((uuid, 'waiting'),
+                         (status['uuid'], status['state']))
+        self.assertEqual(200, self.post('/v1/continue', document).status_code)
+        self.assertEqual(128, self.ironic.get(uuid)['properties']['cpus'])
+        # Neither booted nor powered off by us.
+        self.assertEqual(power_state, self.ironic.get(uuid)['power_state'])
+
+    def test_unknown_name_and_wrong_state(self):
+        response = self.post('/v1/introspection/no-such-node')
+        self.assertEqual(404, response.status_code)
+        self.assertIn('no-such-node', response.json()['error']['message'])
+        uuid, _, _ = self.ironic_node()
+        self.ironic.set_provision_state(uuid, 'provide')
+        self.ironic.wait_for(uuid, 'available')
+        response = self.post('/v1/introspection/%s' % uuid)
+        self.assertEqual(400, response.status_code)
+        self.assertIn('"available"', response.json()['error']['message'])
+
+
+class IronicTimeoutTestCase(IronicBase):
+    """A ramdisk that never calls back: the introspection times out."""
+
+    OPTIONS = {'DEFAULT': {'timeout': '3', 'clean_up_period': '1'}}
+
+    def test_introspection_times_out(self):
+        uuid, _, _ = self.ironic_node()
+        self.inspect(uuid)
+        node = self.ironic.wait_for(uuid, 'inspect failed')
+        self.assertIn('Introspection timeout', node['last_error'])
+        self.assertEqual('Introspection timeout',
+                         self.wait_for_status(uuid, 'error')['error'])
