@@ -4,7 +4,7 @@ hooks and pipeline did.
 From the processed document:
 
 * the node's properties ``cpus``, ``memory_mb``, ``local_gb`` and
-  ``cpu_arch`` (one PATCH);
+  ``cpu_arch`` (one PATCH), as strings, as 12.x writes them;
 * a port for each MAC ``[processing]add_ports`` selected that the node
   has none for, ``pxe_enabled`` when the node booted from it, and
   ``pxe_enabled`` made right on the ports it has;
@@ -28,7 +28,7 @@ def update(client, node, document, processing_conf, power_off):
         reprocessing), after which the node may be powered off.
     :raises: IronicCallFailed, IronicNodeNotFound
     """
-    properties = {name: document[name] for name in PROPERTIES
+    properties = {name: str(document[name]) for name in PROPERTIES
                   if document.get(name) is not None}
     if properties:
         client.set_properties(node.uuid, properties)

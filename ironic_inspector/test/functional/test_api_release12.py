@@ -22,10 +22,14 @@ from ironic_inspector.test import release12
 
 class Release12Api:
     """12.5.0's ironic-inspector (API and conductor in one process,
-    ``standalone``), without authentication, until stopped."""
+    ``standalone``), without authentication, until stopped.
 
-    def __init__(self, workdir, database_url):
-        self.port = api_fixtures.free_port()
+    :param port: the port to listen on; a free one by default.
+    :param ironic_url: a noauth ironic to drive it.
+    """
+
+    def __init__(self, workdir, database_url, port=None, ironic_url=None):
+        self.port = port or api_fixtures.free_port()
         self.url = 'http://127.0.0.1:%d' % self.port
         self.config_file = os.path.join(workdir, 'release12-api.conf')
         with open(self.config_file, 'w') as config:
@@ -35,6 +39,9 @@ class Release12Api:
                 'transport_url = fake://\n[database]\nconnection = %s\n'
                 '[processing]\nstore_data = database\n'
                 '[pxe_filter]\ndriver = noop\n' % (self.port, database_url))
+            if ironic_url:
+                config.write('[ironic]\nauth_type = none\n'
+                             'endpoint_override = %s\n' % ironic_url)
         self.log_file = os.path.join(workdir, 'release12-api.log')
         with open(self.log_file, 'w') as log:
             self.process = subprocess.Popen(

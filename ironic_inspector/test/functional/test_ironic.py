@@ -13,25 +13,22 @@ import os
 import random
 import time
 
+import fixtures
+import requests
+
+from ironic_inspector.test import base
 from ironic_inspector.test.functional import served_api
+from ironic_inspector.test.functional import test_api_release12
 from ironic_inspector.test import ironic_fixtures
+from ironic_inspector.test import release12
 
 _INDEXES = random.Random()
 
 
-class IronicBase(served_api.ServedApiTestCase):
-    """Our API, on a SQLite file, with the test ironic as its [ironic]."""
-
-    OPTIONS = {}
-
-    def setUp(self):
-        ironic_url, self.api_port = ironic_fixtures.settings(self)
-        self.OPTIONS = dict(type(self).OPTIONS, ironic={
-            'auth_type': 'none', 'endpoint_override': ironic_url,
-            'max_retries': '5', 'retry_interval': '1'})
-        super().setUp()
-        self.ironic = self.useFixture(
-            ironic_fixtures.IronicNodes(ironic_url))
+class IronicScenario:
+    """The steps of the scenarios, whichever inspector ironic calls (ours,
+    or 12.5.0's service): ``self.inspector_url`` is its API, and
+    ``self.ironic`` the test ironic's nodes."""
 
     def ironic_node(self, name=None):
         """A manageable node of ironic, with the BMC address and the PXE
@@ -48,16 +45,20 @@ class IronicBase(served_api.ServedApiTestCase):
                                   name=name)
         return uuid, document, pxe_mac
 
+    def inspector(self, method, path, document=None):
+        return requests.request(method, self.inspector_url + path,
+                                json=document, timeout=120)
+
     def inspect(self, uuid):
-        """``openstack baremetal node inspect``; returns once our node
-        waits for its ramdisk."""
+        """``openstack baremetal node inspect``; returns once the
+        inspector's node waits for its ramdisk."""
         self.ironic.openstack('node', 'inspect', uuid)
         return self.wait_for_status(uuid, 'waiting')
 
     def wait_for_status(self, uuid, state, timeout=60):
         deadline = time.monotonic() + timeout
         while True:
-            response = self.get('/v1/introspection/%s' % uuid)
+            response = self.inspector('GET', '/v1/introspection/%s' % uuid)
             if response.status_code == 200 and (
                     response.json()['state'] == state):
                 return response.json()
@@ -74,30 +75,33 @@ class IronicBase(served_api.ServedApiTestCase):
                 raise AssertionError('node %s not %s' % (uuid, power_state))
             time.sleep(0.2)
 
+    def check_inspect_end_to_end(self):
+        """The main path: node inspect, the ramdisk's document, and what
+        ironic then has.
 
-class IronicTestCase(IronicBase):
-    """The main path; the subclasses run it on MariaDB and PostgreSQL."""
-
-    def test_inspect_end_to_end(self):
+        :returns: ``(node UUID, the processed document)``.
+        """
         uuid, document, pxe_mac = self.ironic_node()
         status = self.inspect(uuid)
         self.assertFalse(status['finished'])
-        # We manage boot: the node was set to PXE and rebooted.
+        # The inspector manages boot: the node was set to PXE and rebooted.
         self.wait_for_power(uuid, 'power on')
-        response = self.post('/v1/continue', document)
+        response = self.inspector('POST', '/v1/continue', document)
         self.assertEqual((200, {'uuid': uuid}),
                          (response.status_code, response.json()))
         self.ironic.wait_for(uuid, 'manageable')
 
-        processed = self.stored(uuid, processed=True)
+        processed = self.inspector('GET', '/v1/introspection/%s/data'
+                                   % uuid).json()
         shown = json.loads(self.ironic.openstack(
             'node', 'show', uuid, '-f', 'json', '-c', 'provision_state',
             '-c', 'properties', '-c', 'power_state', '-c', 'last_error'))
         self.assertEqual('manageable', shown['provision_state'])
         self.assertIsNone(shown['last_error'])
+        # As strings, as 12.5.0 writes them.
         self.assertEqual(
-            {name: processed[name] for name in ('cpus', 'memory_mb',
-                                                'local_gb', 'cpu_arch')},
+            {name: str(processed[name]) for name in ('cpus', 'memory_mb',
+                                                     'local_gb', 'cpu_arch')},
             {name: shown['properties'][name]
              for name in ('cpus', 'memory_mb', 'local_gb', 'cpu_arch')})
         self.assertEqual('power off', shown['power_state'])
@@ -106,13 +110,68 @@ class IronicTestCase(IronicBase):
         self.assertEqual([(pxe_mac, True)],
                          [(port['address'], port['pxe_enabled'])
                           for port in ports])
-        saved = os.path.join(self.command.path, 'inventory.json')
+        saved = os.path.join(self.useFixture(fixtures.TempDir()).path,
+                             'inventory.json')
         self.ironic.openstack('node', 'inventory', 'save', uuid,
                               '--file', saved)
         with open(saved) as inventory:
             inventory = json.load(inventory)
-        self.assertEqual(processed.pop('inventory'), inventory['inventory'])
-        self.assertEqual(processed, inventory['plugin_data'])
+        self.assertEqual(processed['inventory'], inventory['inventory'])
+        self.assertEqual({key: value for key, value in processed.items()
+                          if key != 'inventory'}, inventory['plugin_data'])
+        return uuid, processed
+
+
+class IronicBase(IronicScenario, served_api.ServedApiTestCase):
+    """Our API, on a SQLite file, with the test ironic as its [ironic]."""
+
+    OPTIONS = {}
+
+    def setUp(self):
+        ironic_url, self.api_port = ironic_fixtures.settings(self)
+        self.OPTIONS = dict(type(self).OPTIONS, ironic={
+            'auth_type': 'none', 'endpoint_override': ironic_url,
+            'max_retries': '5', 'retry_interval': '1'})
+        super().setUp()
+        self.inspector_url = self.api.url
+        self.ironic = self.useFixture(
+            ironic_fixtures.IronicNodes(ironic_url))
+
+
+class IronicTestCase(IronicBase):
+    """The main path; the subclasses run it on MariaDB and PostgreSQL, and
+    through a conductor."""
+
+    def test_inspect_end_to_end(self):
+        uuid, processed = self.check_inspect_end_to_end()
+        self.assertEqual(processed, self.stored(uuid, processed=True))
+
+
+class Release12IronicTestCase(IronicScenario, base.TestCase):
+    """The same main path with ironic-inspector 12.5.0's own service (API
+    and conductor in one process) where ironic calls its inspector."""
+
+    def setUp(self):
+        super().setUp()
+        ironic_url, port = ironic_fixtures.settings(self)
+        reason = release12.missing()
+        if reason:
+            self.skipTest(reason)
+        workdir = self.useFixture(fixtures.TempDir()).path
+        database = 'sqlite:///%s' % os.path.join(workdir, 'release12.sqlite')
+        code, _, err = release12.dbsync(release12.write_config(
+            os.path.join(workdir, 'release12.conf'), database), 'upgrade')
+        self.assertEqual(0, code, err)
+        service = test_api_release12.Release12Api(
+            workdir, database, port=port, ironic_url=ironic_url)
+        self.addCleanup(service.stop)
+        service.wait()
+        self.inspector_url = service.url
+        self.ironic = self.useFixture(
+            ironic_fixtures.IronicNodes(ironic_url))
+
+    def test_inspect_end_to_end(self):
+        self.check_inspect_end_to_end()
 
 
 class MySQLIronicTestCase(served_api.MySQLStorage, IronicTestCase):
@@ -164,7 +223,7 @@ class IronicScenariosTestCase(IronicBase):
         self.assertEqual((uuid, 'waiting'),
                          (status['uuid'], status['state']))
         self.assertEqual(200, self.post('/v1/continue', document).status_code)
-        self.assertEqual(128, self.ironic.get(uuid)['properties']['cpus'])
+        self.assertEqual('128', self.ironic.get(uuid)['properties']['cpus'])
         # Neither booted nor powered off by us.
         self.assertEqual(power_state, self.ironic.get(uuid)['power_state'])
 
