@@ -115,7 +115,9 @@ class IronicNodes(fixtures.Fixture):
                                  % (' '.join(args), result.stderr))
         return result.stdout
 
+    def delete(self, uuid):
+        self._call('DELETE', '/v1/nodes/%s' % uuid, expected=(204, 404, 409))
+
     def _delete_all(self):
         for uuid in self.nodes:
-            self._call('DELETE', '/v1/nodes/%s' % uuid,
-                       expected=(204, 404, 409))
+            self.delete(uuid)

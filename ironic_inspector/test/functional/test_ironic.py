@@ -239,10 +239,20 @@ class IronicScenariosTestCase(IronicBase):
         self.assertIn('"available"', response.json()['error']['message'])
 
 
-class IronicTimeoutTestCase(IronicBase):
-    """A ramdisk that never calls back: the introspection times out."""
+class IronicPeriodicTestCase(IronicBase):
+    """The periodic clean-up of the API, every second here."""
 
     OPTIONS = {'DEFAULT': {'timeout': '3', 'clean_up_period': '1'}}
+
+    def test_nodes_deleted_in_ironic_leave_the_cache(self):
+        uuid, _, _ = self.ironic_node()
+        response = self.post('/v1/introspection/%s?manage_boot=false' % uuid)
+        self.assertEqual(202, response.status_code, response.text)
+        self.ironic.delete(uuid)
+        deadline = time.monotonic() + 30
+        while self.get('/v1/introspection/%s' % uuid).status_code != 404:
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.2)
 
     def test_introspection_times_out(self):
         uuid, _, _ = self.ironic_node()

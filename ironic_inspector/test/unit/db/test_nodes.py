@@ -5,10 +5,12 @@ test/unit/objects/test_node.py.
 """
 
 import datetime
+import threading
 
 from oslo_utils import uuidutils
 
 from ironic_inspector.common import exception
+from ironic_inspector.db import engine as db_engine
 from ironic_inspector.db import nodes as db_nodes
 from ironic_inspector.test import base
 
@@ -64,3 +66,37 @@ class NodesTestCase(base.DbTestCase):
         self.assertRaises(exception.NodeNotFound, db_nodes.get_node, self.uuid)
         self.assertRaises(exception.NodeNotFound,
                           db_nodes.delete_node, self.uuid)
+
+    def test_time_out_concurrently_once_each(self):
+        # Several services run the clean-up at the same time: every due
+        # node is timed out by exactly one of them. (The unit tests'
+        # SQLite is one in-memory connection: MariaDB and PostgreSQL run
+        # this, in test/functional/test_db.py.)
+        if db_engine.get_engine().dialect.name == 'sqlite':
+            self.skipTest('one SQLite connection cannot be shared by threads')
+        started = datetime.datetime(2026, 1, 1)
+        due = sorted(uuidutils.generate_uuid() for _ in range(40))
+        for uuid in due:
+            db_nodes.create_node(uuid, 'waiting', started_at=started)
+        db_nodes.create_node(self.uuid, 'waiting',
+                             started_at=datetime.datetime(2026, 1, 2))
+        timed_out = []
+
+        def clean_up():
+            while True:
+                batch = db_nodes.time_out_nodes(
+                    datetime.datetime(2026, 1, 2), 'Introspection timeout',
+                    limit=3)
+                timed_out.extend(batch)
+                if not batch:
+                    return
+
+        threads = [threading.Thread(target=clean_up) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.assertEqual(due, sorted(timed_out))
+        self.assertEqual({'error'}, {db_nodes.get_node(uuid)['state']
+                                     for uuid in due})
+        self.assertEqual('waiting', db_nodes.get_node(self.uuid)['state'])
