@@ -42,7 +42,6 @@ from ironic_inspector.test import swift_fixtures
 ADOPTED_LEFTOVERS = (
     {('remove_table', table) for table in adoption.RELEASE_12_TABLES}
     | {('remove_column', 'nodes', 'version_id'),
-       ('remove_column', 'nodes', 'manage_boot'),
        ('modify_type', 'nodes', 'state'),
        ('modify_nullable', 'introspection_data', 'data')})
 # On SQLite, 12.5.0's primary key of attributes also takes NULL.
