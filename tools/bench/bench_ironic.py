@@ -130,9 +130,9 @@ class Inspector:
         for uuid, _ in nodes:
             self._wait(lambda: self.has_properties(uuid))
         elapsed = time.perf_counter() - began
-        # NOTE: pg_stat_database is updated when a backend reports, at most
-        # every half second.
-        time.sleep(1.5)
+        # NOTE: an idle backend reports its counts to pg_stat_database
+        # within 10 s (PostgreSQL 15).
+        time.sleep(11)
         return len(nodes) / elapsed, (self.commits() - before) / len(nodes)
 
 
