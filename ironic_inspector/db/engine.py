@@ -246,6 +246,11 @@ def _configure_retries(engine):
 _facade.append_on_engine_create(_configure_retries)
 
 
+# Set while one_transaction runs a function: the database calls it makes
+# join its transaction, which is retried as a whole.
+_joined = threading.local()
+
+
 def db_call(func):
     """Run a database call with retries, raising the project's exceptions.
 
@@ -256,12 +261,15 @@ def db_call(func):
     still fails becomes NodeNotFound (a foreign key names no node),
     NodeAlreadyExists or DatabaseError; a driver that is not installed,
     DatabaseDriverMissing. The node UUID is the call's first argument, if
-    any.
+    any. Inside :func:`one_transaction`, a call is part of its transaction
+    and left to it.
     """
     retried = _retry_policy(func)
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        if getattr(_joined, 'active', False):
+            return func(*args, **kwargs)
         node_uuid = args[0] if args else kwargs.get('uuid')
         try:
             return retried(*args, **kwargs)
@@ -278,6 +286,24 @@ def db_call(func):
             raise _missing_driver(exc)
 
     return wrapper
+
+
+def one_transaction(func, *args, **kwargs):
+    """Run ``func`` and every database call it makes in one write
+    transaction, committed once, retried as a whole as one call is.
+
+    ``func`` may run more than once: it must do nothing but database
+    calls.
+    """
+    @db_call
+    def run():
+        with writer_connection():
+            _joined.active = True
+            try:
+                return func(*args, **kwargs)
+            finally:
+                _joined.active = False
+    return run()
 
 
 def driver_reason(exc):

@@ -5,9 +5,11 @@ from oslo_utils import versionutils
 
 from ironic_inspector.common import exception
 from ironic_inspector.common import states
+from ironic_inspector.db import engine as db_engine
 from ironic_inspector.db import nodes as db_nodes
 from ironic_inspector.objects import base
 from ironic_inspector.objects import fields
+from ironic_inspector.objects import introspection_data
 from ironic_inspector import storage
 
 # The errors of an introspection aborted, and one that timed out, in
@@ -213,40 +215,78 @@ class Node(base.InspectorObject):
         self.obj_reset_changes()
 
     @base.remotable
-    def start_processing(self):
-        """Lock a waiting node for the processing of its ramdisk's data.
+    def start_processing(self, unprocessed=None):
+        """Lock a waiting node for the processing of its ramdisk's data,
+        and store the document the ramdisk sent.
 
+        With the database backend both happen in one transaction: if the
+        document cannot be stored, the node stays waiting. Other backends
+        store it once the node is locked.
+
+        :param unprocessed: the ramdisk's document, to store as
+            unprocessed; None stores nothing.
         :raises: NodeLocked while it is processed; NodeStateInvalid when
-            it is not waiting; NodeNotFound
+            it is not waiting; NodeNotFound; what IntrospectionData.save
+            raises
         """
         self._transition('processing', (states.WAITING,), states.PROCESSING,
-                         error=None)
+                         unprocessed, False, error=None)
 
     @base.remotable
-    def start_reapply(self):
-        """Lock a finished node (or one in error) to process it again.
+    def start_reapply(self, unprocessed=None):
+        """Lock a finished node (or one in error) to process it again,
+        storing ``unprocessed`` first as its new unprocessed document, as
+        :meth:`start_processing` does.
 
         :raises: NodeLocked while it is processed; NodeStateInvalid when
             it has not finished; NodeNotFound
         """
         self._transition('reapply', (states.FINISHED, states.ERROR),
-                         states.REAPPLYING, started_at=timeutils.utcnow(),
-                         finished_at=None, error=None)
+                         states.REAPPLYING, unprocessed, False,
+                         started_at=timeutils.utcnow(), finished_at=None,
+                         error=None)
 
     @base.remotable
-    def finish(self, error=None):
-        """Release the lock: finished, or in error with ``error``.
+    def finish(self, error=None, processed=None):
+        """Release the lock: finished, or in error with ``error``; and
+        store the processed document, if given.
+
+        With the database backend both happen in one transaction; other
+        backends store the document first.
 
         :raises: NodeStateInvalid when the node is not being processed;
-            NodeNotFound
+            NodeNotFound; what IntrospectionData.save raises
         """
         self._transition('finish', states.LOCKED,
                          states.ERROR if error else states.FINISHED,
-                         finished_at=timeutils.utcnow(), error=error)
+                         processed, True, finished_at=timeutils.utcnow(),
+                         error=error)
 
-    def _transition(self, operation, from_states, state, **values):
-        changed, row = db_nodes.transition_node(self.uuid, from_states, state,
-                                                **values)
+    def _transition(self, operation, from_states, state, document=None,
+                    processed=None, **values):
+        """Change the node's state from one of ``from_states``, and store
+        ``document`` (when given) as its processed or unprocessed one."""
+        backend = storage.get_backend()
+        version = introspection_data.IntrospectionData.get_target_version()
+
+        def transition():
+            changed, row = db_nodes.transition_node(
+                self.uuid, from_states, state, **values)
+            if changed and document is not None and (
+                    backend.deleted_with_node or state in states.LOCKED):
+                backend.save(self.uuid, document, processed, version)
+            return changed, row
+
+        if document is not None and backend.deleted_with_node:
+            # NOTE: the database backend: one transaction, one commit.
+            changed, row = db_engine.one_transaction(transition)
+        else:
+            # Another backend: a document a processing ends with is
+            # stored before the node is released, one it starts with
+            # after the node is locked.
+            if document is not None and state not in states.LOCKED:
+                backend.save(self.uuid, document, processed, version)
+            changed, row = transition()
         self._set_columns(row)
         if changed:
             return

@@ -11,7 +11,6 @@ database (``Node.start_processing``/``start_reapply``), which a second
 processing fails with NodeLocked.
 """
 
-import contextlib
 import logging
 
 from oslo_utils import excutils
@@ -31,12 +30,14 @@ LOG = logging.getLogger(__name__)
 def process(context, document):
     """Process the document a ramdisk posted.
 
-    Finds the node by BMC address or MAC, locks it (it must be waiting),
-    stores the document unprocessed, runs the hooks, stores the processed
-    document and writes it back to ironic; the node is then finished, or
-    in error with the reason when the ramdisk reported an error, a hook
-    failed (the unprocessed document is kept, no processed one is
-    written) or ironic refused the write-back (both are kept).
+    Finds the node by BMC address or MAC, locks it (it must be waiting)
+    and stores the document unprocessed, runs the hooks, writes back to
+    ironic, stores the processed document and releases the node: it is
+    then finished, or in error with the reason when the ramdisk reported
+    an error or a hook failed (the unprocessed document is kept, no
+    processed one is written) or ironic refused the write-back (both are
+    kept). With the database backend, that is two transactions: lock and
+    store, then store and release.
 
     :param document: the parsed JSON object; the hooks extend it in place
         and its ``logs`` are dropped first, unread.
@@ -49,14 +50,15 @@ def process(context, document):
     processing_hooks = hooks.get_hooks(conf.CONF)
     client = ironic.get_client(conf.CONF)
     node = objects.Node.lookup(context, **lookup.lookup_data(document))
-    node.start_processing()
-    with _finishing(node):
-        _store(context, node, document, processed=False)
-        hooks.run(processing_hooks, node, document)
-        _store(context, node, document, processed=True)
-        if client is not None:
-            ironic_update.update(client, node, document,
-                                 conf.CONF.processing, power_off=True)
+    try:
+        node.start_processing(unprocessed=document)
+    except exception.InvalidIntrospectionData as exc:
+        with excutils.save_and_reraise_exception():
+            # NOTE: nothing was written; the node ends in error all the
+            # same, saying why, for ironic and the operator to see.
+            node.start_processing()
+            node.finish(error=str(exc))
+    _process(node, processing_hooks, client, document, power_off=True)
     return node
 
 
@@ -64,7 +66,7 @@ def reapply(context, node_uuid, document=None):
     """Process a node's unprocessed document again.
 
     :param document: a new unprocessed document, stored in place of the
-        old one before it is processed; by default the stored one.
+        old one as the node is locked; by default the stored one.
     :returns: the Node, finished.
     :raises: InvalidUUID, NodeNotFound, IntrospectionDataNotFound,
         InvalidIntrospectionData, NodeLocked, NodeStateInvalid,
@@ -74,21 +76,14 @@ def reapply(context, node_uuid, document=None):
     processing_hooks = hooks.get_hooks(conf.CONF)
     client = ironic.get_client(conf.CONF)
     node = objects.Node.get_by_uuid(context, node_uuid)
-    new_document = document is not None
-    if new_document:
+    if document is not None:
         _check_and_drop_logs(node.uuid, document)
+        node.start_reapply(unprocessed=document)
     else:
         document = objects.IntrospectionData.get_by_node(
             context, node.uuid, processed=False).data
-    node.start_reapply()
-    with _finishing(node):
-        if new_document:
-            _store(context, node, document, processed=False)
-        hooks.run(processing_hooks, node, document)
-        _store(context, node, document, processed=True)
-        if client is not None:
-            ironic_update.update(client, node, document,
-                                 conf.CONF.processing, power_off=False)
+        node.start_reapply()
+    _process(node, processing_hooks, client, document, power_off=False)
     return node
 
 
@@ -105,21 +100,27 @@ def _check_and_drop_logs(node_uuid, document):
     document.pop(storage_base.EXCLUDED_KEY, None)
 
 
-def _store(context, node, document, processed):
-    objects.IntrospectionData(context, node_uuid=node.uuid,
-                              processed=processed, data=document).save()
-
-
-@contextlib.contextmanager
-def _finishing(node):
-    """Release the node's lock when the block ends: finished, or in
-    error with the reason of the exception that ended it."""
+def _process(node, processing_hooks, client, document, power_off):
+    """Run the hooks on the locked node's document, write it back to
+    ironic, and release the node, finished with its processed document,
+    or in error with the reason of the exception that ended it (with the
+    processed document when the hooks made one and it can be stored)."""
+    processed = None
+    releasing = False
     try:
-        yield
+        hooks.run(processing_hooks, node, document)
+        processed = document
+        if client is not None:
+            ironic_update.update(client, node, document,
+                                 conf.CONF.processing, power_off=power_off)
+        releasing = True
+        node.finish(processed=processed)
     except Exception as exc:
         with excutils.save_and_reraise_exception():
             LOG.error('Processing of node %s failed: %s', node.uuid, exc)
-            node.finish(error=str(exc) or type(exc).__name__)
+            # NOTE: when the release failed, the processed document may be
+            # what could not be stored.
+            node.finish(error=str(exc) or type(exc).__name__,
+                        processed=None if releasing else processed)
     else:
-        node.finish()
         LOG.info('Processing of node %s finished', node.uuid)
