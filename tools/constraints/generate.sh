@@ -7,10 +7,12 @@
 #              its test requirements, transitive dependencies included
 #   release12  tools/constraints/ironic-inspector-12.5.0.txt
 #   swift      tools/constraints/swift.txt
+#   keystone   tools/constraints/keystone-30.0.0.txt: Keystone and the
+#              WSGI server that serves it (tools/install-keystone.sh)
 #   apt        tools/constraints/apt.txt: the Debian packages the test
 #              servers need, at the versions Debian has today
 #
-#   tools/constraints/generate.sh [project|release12|swift|apt ...]
+#   tools/constraints/generate.sh [project|release12|swift|keystone|apt ...]
 #
 # With no argument, all of them. Then run .ci/run, and commit the files
 # that changed with what moved.
@@ -57,6 +59,14 @@ swift() {
         'Swift (tools/swift/start-swift.sh)'
 }
 
+keystone() {
+    local venv
+    venv=$(KEYSTONE_VENV=$TMP/keystone PEER_CONSTRAINTS= \
+           tools/install-keystone.sh)
+    freeze tools/constraints/keystone-30.0.0.txt "$venv" \
+        'Keystone 30.0.0 and cheroot (tools/install-keystone.sh)'
+}
+
 apt() {
     apt-get update -qq
     {
@@ -71,7 +81,7 @@ apt() {
     echo "wrote tools/constraints/apt.txt"
 }
 
-for what in "${@:-project release12 swift apt}"; do
+for what in "${@:-project release12 swift keystone apt}"; do
     for step in $what; do
         "$step"
     done
