@@ -182,8 +182,9 @@ def enforce(enforcer):
     if url_rule is None:
         return
     name = rule_of(method, url_rule.rule) or 'default'
-    credentials = context.RequestContext.from_environ(
-        request.environ).to_policy_values()
+    # The request's context: the routes make their calls in it.
+    flask.g.context = context.RequestContext.from_environ(request.environ)
+    credentials = flask.g.context.to_policy_values()
     credentials['is_public_api'] = public
     if not enforcer.authorize(name, {}, credentials):
         raise exception.AccessDenied(rule=name)
