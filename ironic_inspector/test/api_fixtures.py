@@ -40,14 +40,16 @@ class ApiProcess(fixtures.Fixture):
 
     :param command: the test's CommandFixture; its configuration file gets
         ``listen_address`` and ``listen_port``.
+    :param port: the port to listen on; a free one when None.
     """
 
-    def __init__(self, command):
+    def __init__(self, command, port=None):
         super().__init__()
         self.command = command
+        self.port = port
 
     def _setUp(self):
-        self.port = free_port()
+        self.port = self.port or free_port()
         self.url = 'http://127.0.0.1:%d' % self.port
         self.command.options.setdefault('DEFAULT', {}).update(
             listen_address='127.0.0.1', listen_port=self.port)

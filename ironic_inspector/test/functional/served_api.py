@@ -50,6 +50,9 @@ class ServedApiTestCase(base.DbTestCase):
     """
 
     OPTIONS = {}
+    # The port the API listens on; a free one when None. setup_storage may
+    # set it.
+    api_port = None
 
     def setUp(self):
         super().setUp()
@@ -57,7 +60,8 @@ class ServedApiTestCase(base.DbTestCase):
         self.command = self.useFixture(commands.CommandFixture(
             copy.deepcopy(self.OPTIONS)))
         self.setup_storage()
-        self.api = self.useFixture(api_fixtures.ApiProcess(self.command))
+        self.api = self.useFixture(api_fixtures.ApiProcess(
+            self.command, port=self.api_port))
         self.addCleanup(self._check_stopped_cleanly)
 
     def setup_storage(self):
@@ -100,9 +104,11 @@ class ServedApiTestCase(base.DbTestCase):
         return requests.get(self.api.url + path, timeout=120, **kwargs)
 
     def openstack(self, *args, auth=('--os-auth-type', 'none'),
-                  expect_success=True):
+                  expect_success=True, catalog=False):
         """Run ``openstack baremetal introspection ARGS`` on the API.
 
+        :param catalog: whether the client finds the API in the service
+            catalog of its ``auth``, rather than by its URL.
         :returns: ``(exit code, stdout, stderr)``.
         """
         if not os.path.exists(OPENSTACK):
@@ -110,7 +116,8 @@ class ServedApiTestCase(base.DbTestCase):
         environment = {name: value for name, value in os.environ.items()
                        if not name.startswith(('OS_', 'INSPECTOR_'))}
         result = subprocess.run(
-            [OPENSTACK, *auth, '--inspector-url', self.api.url,
+            [OPENSTACK, *auth,
+             *([] if catalog else ['--inspector-url', self.api.url]),
              'baremetal', 'introspection', *args],
             capture_output=True, text=True, timeout=120, env=environment)
         if expect_success:
