@@ -216,6 +216,16 @@ class PolicyTestCase(KeystoneTestCase):
             self.assertForbidden(rule, self.request(
                 method, self.node + tail, 'system reader'))
 
+    def test_older_defaults_where_new_ones_are_not_enforced(self):
+        baremetal_admin = self.add_token(['baremetal_admin'])
+        self.assertForbidden('introspection:data', self.request(
+            'GET', self.node + '/data', baremetal_admin))
+        self.config(group='oslo_policy', enforce_new_defaults=False)
+        client = self.make_client()
+        self.assertEqual({'answer': 42}, client.get(
+            self.node + '/data',
+            headers={'X-Auth-Token': baremetal_admin}).get_json())
+
     def test_project_reader_is_no_system_reader(self):
         self.assertForbidden('introspection:status', self.request(
             'GET', self.node, 'project reader'))
