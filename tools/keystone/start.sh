@@ -89,13 +89,25 @@ manage() {
         >>"$LOGS/keystone-manage.log" 2>&1
 }
 
+# The database and the key repositories, which the server needs to
+# start; each keystone-manage spends some 4 s importing Keystone, so they
+# run side by side.
 initialise() {
     [ -f "$STATE/initialised" ] && return
-    manage db_sync
+    local fernet credential
     manage fernet_setup --keystone-user "$(id -un)" \
-        --keystone-group "$(id -gn)"
+        --keystone-group "$(id -gn)" & fernet=$!
     manage credential_setup --keystone-user "$(id -un)" \
-        --keystone-group "$(id -gn)"
+        --keystone-group "$(id -gn)" & credential=$!
+    manage db_sync
+    wait "$fernet"
+    wait "$credential"
+}
+
+# The admin, its project and role, the region and the identity endpoint;
+# the server may serve meanwhile.
+bootstrap() {
+    [ -f "$STATE/initialised" ] && return
     manage bootstrap --bootstrap-password "$ADMIN_PASSWORD" \
         --bootstrap-username admin --bootstrap-project-name admin \
         --bootstrap-role-name admin --bootstrap-region-id "$REGION" \
@@ -132,6 +144,7 @@ configure
 passwords
 initialise
 launch
+bootstrap
 wait_for_keystone
 KEYSTONE_URL=$URL REGION=$REGION INSPECTOR_URL=$INSPECTOR_URL \
     "$VENV/bin/python" "$HERE/create-accounts.py"
