@@ -1,5 +1,6 @@
 """The WSGI application of the inspector API."""
 
+import functools
 import time
 
 import flask
@@ -7,6 +8,7 @@ from oslo_log import log
 
 from ironic_inspector.api import auth
 from ironic_inspector.api import errors
+from ironic_inspector.api import policy
 from ironic_inspector.api import routes
 from ironic_inspector.api import versions
 from ironic_inspector.common import exception
@@ -40,6 +42,9 @@ def create_app(conf):
     With ``[DEFAULT]use_conductor``, every object call of this process
     goes to a conductor from then on.
 
+    With ``[DEFAULT]auth_strategy = keystone``, keystonemiddleware's
+    auth_token wraps it, and the access policy decides each request.
+
     :param conf: the ``ConfigOpts`` holding the project's options.
     :raises: ConfigInvalid when the authentication is not usable (for
         ``http_basic``, an unreadable or malformed user file), or
@@ -56,6 +61,12 @@ def create_app(conf):
     if conf.auth_strategy == 'http_basic':
         app.wsgi_app = auth.HttpBasicAuth(
             app.wsgi_app, conf.http_basic_auth_user_file, routes.PUBLIC)
+    elif conf.auth_strategy == 'keystone':
+        # NOTE: after _check_version, which starts the clock that
+        # _finish_response reads.
+        app.before_request(functools.partial(policy.enforce,
+                                             policy.build_enforcer(conf)))
+        app.wsgi_app = auth.keystone_auth_token(app.wsgi_app, conf)
     else:
         LOG.warning('The API does not authenticate its callers '
                     '([DEFAULT]auth_strategy = noauth): anyone who reaches '

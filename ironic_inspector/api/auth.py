@@ -2,7 +2,10 @@
 
 ``[DEFAULT]auth_strategy`` chooses it: ``noauth`` adds none,
 ``http_basic`` checks HTTP basic credentials against an htpasswd file of
-bcrypt hashes. Passwords and hashes are never logged nor answered.
+bcrypt hashes, ``keystone`` checks Keystone tokens with
+keystonemiddleware's auth_token (the access policy then decides, see
+:mod:`ironic_inspector.api.policy`). Passwords, hashes and tokens are
+never logged nor answered.
 """
 
 import base64
@@ -14,6 +17,7 @@ import secrets
 import threading
 
 import bcrypt
+from keystonemiddleware import auth_token
 from oslo_log import log
 
 from ironic_inspector.api import errors
@@ -161,6 +165,20 @@ class HttpBasicAuth:
             return None
         self._verified[name] = (hashed, digest)
         return name
+
+
+def keystone_auth_token(app, conf):
+    """keystonemiddleware's auth_token around ``app``, configured by
+    ``[keystone_authtoken]`` of ``conf``.
+
+    It lets every request through, with the caller's identity in its
+    headers (``X-Identity-Status: Confirmed`` for a valid token), so that
+    the public routes need no token; the policy refuses the others
+    without one, and auth_token adds its ``WWW-Authenticate`` header to
+    that 401.
+    """
+    return auth_token.AuthProtocol(app, {'oslo_config_config': conf,
+                                         'delay_auth_decision': True})
 
 
 def _credentials(header):

@@ -39,7 +39,9 @@ def _link(path):
 
 
 def _request_context():
-    return context.RequestContext(
+    # NOTE: with auth_strategy = keystone, the policy made it from the
+    # caller's identity.
+    return flask.g.get('context') or context.RequestContext(
         user_id=flask.request.environ.get(auth.USER_ENVIRON_KEY))
 
 

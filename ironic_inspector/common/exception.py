@@ -64,6 +64,20 @@ class RequestBodyTooLarge(InspectorException):
     code = 413
 
 
+class NotAuthenticated(InspectorException):
+    """An API request without valid credentials, where they are needed."""
+
+    _msg_fmt = 'Authentication required'
+    code = 401
+
+
+class AccessDenied(InspectorException):
+    """The API's access policy does not allow the caller the request."""
+
+    _msg_fmt = '%(rule)s is disallowed by policy'
+    code = 403
+
+
 class InvalidAPIVersion(InspectorException):
     _msg_fmt = ('Malformed API version %(version)r: expected X.Y or '
                 'latest.')

@@ -18,10 +18,16 @@ _OPTS = [
                                    'the port may read introspection data'),
                         ('http_basic', 'HTTP basic authentication against '
                                        'the users of '
-                                       'http_basic_auth_user_file')],
+                                       'http_basic_auth_user_file'),
+                        ('keystone', 'Keystone tokens, checked by '
+                                     'keystonemiddleware as '
+                                     '[keystone_authtoken] configures it; '
+                                     'the access policy ([oslo_policy]) '
+                                     'then decides what each caller may '
+                                     'do')],
                help='How the API authenticates its callers. The ramdisk '
                     'callback (POST /v1/continue) and the version '
-                    'documents are open to everyone with either.'),
+                    'documents are open to everyone with any.'),
     cfg.StrOpt('http_basic_auth_user_file',
                default='/etc/ironic-inspector/htpasswd',
                help='Apache-style htpasswd file of the API users, with '

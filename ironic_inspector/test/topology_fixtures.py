@@ -34,6 +34,11 @@ def load_env(test, variable, script):
     if not state or not os.path.exists(path):
         test.skipTest('%s does not name the state directory of a running '
                       'tools/%s' % (variable, script))
+    return read_env_file(path)
+
+
+def read_env_file(path):
+    """``{name: value}`` of the ``export NAME=VALUE`` lines of ``path``."""
     env = {}
     with open(path) as env_file:
         for line in env_file:

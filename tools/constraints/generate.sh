@@ -12,10 +12,12 @@
 #              (../shared/constraints/, beside the checkout), not the
 #              newest releases: its single-process launcher does not
 #              start on the newest oslo.service
+#   keystone   tools/constraints/keystone-30.0.0.txt: Keystone and the
+#              WSGI server that serves it (tools/install-keystone.sh)
 #   apt        tools/constraints/apt.txt: the Debian packages the test
 #              servers need, at the versions Debian has today
 #
-#   tools/constraints/generate.sh [project|release12|swift|ironic32|apt ...]
+#   tools/constraints/generate.sh [project|release12|swift|ironic32|keystone|apt ...]
 #
 # With no argument, all of them. Then run .ci/run, and commit the files
 # that changed with what moved.
@@ -75,6 +77,14 @@ ironic32() {
         'ironic 32.1.0 under the 2025.2 upper constraints (tools/install-ironic32.sh)'
 }
 
+keystone() {
+    local venv
+    venv=$(KEYSTONE_VENV=$TMP/keystone PEER_CONSTRAINTS= \
+           tools/install-keystone.sh)
+    freeze tools/constraints/keystone-30.0.0.txt "$venv" \
+        'Keystone 30.0.0 and cheroot (tools/install-keystone.sh)'
+}
+
 apt() {
     apt-get update -qq
     {
@@ -89,7 +99,7 @@ apt() {
     echo "wrote tools/constraints/apt.txt"
 }
 
-for what in "${@:-project release12 swift ironic32 apt}"; do
+for what in "${@:-project release12 swift ironic32 keystone apt}"; do
     for step in $what; do
         "$step"
     done

@@ -51,7 +51,8 @@ class ServedApiTestCase(base.DbTestCase):
     """
 
     OPTIONS = {}
-    # The port the API listens on; a free one when None.
+    # The port the API listens on; a free one when None. setup_storage may
+    # set it.
     api_port = None
 
     def setUp(self):
@@ -104,9 +105,11 @@ class ServedApiTestCase(base.DbTestCase):
         return requests.get(self.api.url + path, timeout=120, **kwargs)
 
     def openstack(self, *args, auth=('--os-auth-type', 'none'),
-                  expect_success=True):
+                  expect_success=True, catalog=False):
         """Run ``openstack baremetal introspection ARGS`` on the API.
 
+        :param catalog: whether the client finds the API in the service
+            catalog of its ``auth``, rather than by its URL.
         :returns: ``(exit code, stdout, stderr)``.
         """
         if not os.path.exists(OPENSTACK):
@@ -114,7 +117,8 @@ class ServedApiTestCase(base.DbTestCase):
         environment = {name: value for name, value in os.environ.items()
                        if not name.startswith(('OS_', 'INSPECTOR_'))}
         result = subprocess.run(
-            [OPENSTACK, *auth, '--inspector-url', self.api.url,
+            [OPENSTACK, *auth,
+             *([] if catalog else ['--inspector-url', self.api.url]),
              'baremetal', 'introspection', *args],
             capture_output=True, text=True, timeout=120, env=environment)
         if expect_success:

@@ -95,11 +95,11 @@ class CommandTestCase(base.TestCase):
             'hash" (create entries with "htpasswd -B")' % path)
 
     def test_unknown_auth_strategy(self):
-        self.command.options['DEFAULT'] = {'auth_strategy': 'keystone'}
+        self.command.options['DEFAULT'] = {'auth_strategy': 'oauth2'}
         self.command.write_config()
         self.assertFailsWith(
             "Invalid configuration: [DEFAULT]auth_strategy: Valid values "
-            "are [noauth, http_basic], but found 'keystone'")
+            "are [noauth, http_basic, keystone], but found 'oauth2'")
 
     def test_conductor_without_broker(self):
         self.command.options['DEFAULT'] = {'use_conductor': 'true'}
