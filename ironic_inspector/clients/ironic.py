@@ -112,25 +112,31 @@ class Ironic:
     def _call(self, call, node, func, *args, **kwargs):
         try:
             return func(*args, **kwargs)
-        except sdk_exc.NotFoundException:
-            raise exception.IronicNodeNotFound(node=node)
         except sdk_exc.HttpException as exc:
             reason = '%s %s' % (exc.status_code or '',
                                 exc.details or exc.message or '')
             raise exception.IronicCallFailed(call=call, node=node,
-                                             reason=reason.strip())
+                                             reason=reason.strip(),
+                                             status_code=exc.status_code)
         except (sdk_exc.SDKException, ks_exc.ClientException) as exc:
             raise exception.IronicCallFailed(call=call, node=node,
-                                             reason=type(exc).__name__)
+                                             reason=type(exc).__name__,
+                                             status_code=None)
 
     def get_node(self, ident):
         """The node of UUID or name ``ident``.
 
-        :raises: IronicNodeNotFound
+        :raises: IronicNodeNotFound, IronicCallFailed
         """
-        node = self._call('read the node', ident, self._baremetal.get_node,
-                          ident, fields=['uuid', 'name', 'provision_state',
-                                         'driver_info'])
+        try:
+            node = self._call('read the node', ident,
+                              self._baremetal.get_node, ident,
+                              fields=['uuid', 'name', 'provision_state',
+                                      'driver_info'])
+        except exception.IronicCallFailed as exc:
+            if exc.status_code == 404:
+                raise exception.IronicNodeNotFound(node=ident)
+            raise
         return IronicNode(node.id, node.name, node.provision_state,
                           bmc_addresses(node.driver_info or {},
                                         self._bmc_fields))

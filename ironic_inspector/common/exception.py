@@ -233,7 +233,8 @@ class IronicNodeNotFound(InspectorException):
 
 
 class IronicCallFailed(InspectorException):
-    """ironic refused a call, or could not be reached, after retries."""
+    """ironic refused a call, or could not be reached, after retries;
+    ``status_code`` is its answer's, None when there was none."""
 
     _msg_fmt = 'ironic refused to %(call)s for node %(node)s: %(reason)s'
     code = 502

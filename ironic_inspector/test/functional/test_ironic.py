@@ -227,6 +227,24 @@ class IronicScenariosTestCase(IronicBase):
         # Neither booted nor powered off by us.
         self.assertEqual(power_state, self.ironic.get(uuid)['power_state'])
 
+    def test_ironic_refusing_the_write_back(self):
+        uuid, document, _ = self.ironic_node()
+        response = self.post('/v1/introspection/%s?manage_boot=false' % uuid)
+        self.assertEqual(202, response.status_code, response.text)
+        self.ironic.delete(uuid)
+        response = self.post('/v1/continue', document)
+        self.assertEqual(502, response.status_code)
+        message = ('ironic refused to set the properties for node %s: 404'
+                   % uuid)
+        self.assertIn(message, response.json()['error']['message'])
+        status = self.get('/v1/introspection/%s' % uuid).json()
+        self.assertEqual('error', status['state'])
+        self.assertIn(message, status['error'])
+        # Both documents are kept, nothing is half-applied on our side.
+        self.assertEqual(served_api.without_logs(document),
+                         self.stored(uuid, processed=False))
+        self.assertEqual(128, self.stored(uuid, processed=True)['cpus'])
+
     def test_unknown_name_and_wrong_state(self):
         response = self.post('/v1/introspection/no-such-node')
         self.assertEqual(404, response.status_code)
