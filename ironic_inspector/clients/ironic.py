@@ -64,13 +64,6 @@ def get_client(conf):
         return _client
 
 
-def reset():
-    """Forget the process's client (tests, a configuration reload)."""
-    global _client
-    with _lock:
-        _client = None
-
-
 def bmc_addresses(driver_info, fields):
     """The BMC's IPv4 and IPv6 addresses, from the first of ``fields`` of
     ``driver_info`` that has a value (an address, a host name or a URL).
