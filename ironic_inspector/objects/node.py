@@ -269,25 +269,32 @@ class Node(base.InspectorObject):
         backend = storage.get_backend()
         version = introspection_data.IntrospectionData.get_target_version()
 
-        def transition():
+        def save():
+            backend.save(self.uuid, document, processed, version)
+
+        def transition_and_save():
             changed, row = db_nodes.transition_node(
                 self.uuid, from_states, state, **values)
-            if changed and document is not None and (
-                    backend.deleted_with_node or state in states.LOCKED):
-                backend.save(self.uuid, document, processed, version)
+            if changed:
+                save()
             return changed, row
 
         if document is not None and backend.deleted_with_node:
             # NOTE: the database backend: one transaction, one commit.
-            changed, row = db_engine.one_transaction(transition)
+            changed, row = db_engine.one_transaction(transition_and_save)
+            self._set_columns(row)
         else:
             # Another backend: a document a processing ends with is
             # stored before the node is released, one it starts with
-            # after the node is locked.
+            # once the node is locked (which this object then shows, if
+            # the document cannot be stored).
             if document is not None and state not in states.LOCKED:
-                backend.save(self.uuid, document, processed, version)
-            changed, row = transition()
-        self._set_columns(row)
+                save()
+            changed, row = db_nodes.transition_node(
+                self.uuid, from_states, state, **values)
+            self._set_columns(row)
+            if changed and document is not None and state in states.LOCKED:
+                save()
         if changed:
             return
         if row['state'] in states.LOCKED:

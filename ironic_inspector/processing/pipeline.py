@@ -17,6 +17,7 @@ from oslo_utils import excutils
 
 from ironic_inspector.clients import ironic
 from ironic_inspector.common import exception
+from ironic_inspector.common import states
 from ironic_inspector import conf
 from ironic_inspector import objects
 from ironic_inspector.processing import hooks
@@ -54,9 +55,12 @@ def process(context, document):
         node.start_processing(unprocessed=document)
     except exception.InvalidIntrospectionData as exc:
         with excutils.save_and_reraise_exception():
-            # NOTE: nothing was written; the node ends in error all the
-            # same, saying why, for ironic and the operator to see.
-            node.start_processing()
+            # NOTE: the storage refused the document; the node ends in
+            # error all the same, saying why, for ironic and the operator
+            # to see. With the database backend nothing was written and
+            # the node still waits; other backends locked it first.
+            if node.state == states.WAITING:
+                node.start_processing()
             node.finish(error=str(exc))
     _process(node, processing_hooks, client, document, power_off=True)
     return node

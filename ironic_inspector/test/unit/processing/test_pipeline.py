@@ -11,6 +11,7 @@ from ironic_inspector.processing.hooks import base as hooks_base
 from ironic_inspector.processing import pipeline
 from ironic_inspector.test import base
 from ironic_inspector.test import samples
+from ironic_inspector.test import third_party
 
 objects.register_all()
 
@@ -195,6 +196,19 @@ class ProcessTestCase(PipelineTestCase):
         self.assertEqual(413, error.code)
         self.assertNotStored(False)
         self.assertEqual('error', self.node().state)
+
+    def test_too_large_for_another_backend(self):
+        # A backend other than the database stores the document once the
+        # node is locked: the node ends in error all the same.
+        self.useFixture(third_party.MemoryStoreFixture())
+        self.config(group='processing', storage_backend='memory',
+                    max_data_size=1024)
+        error = self.assertRaises(exception.IntrospectionDataTooLarge,
+                                  pipeline.process, self.context,
+                                  self.document)
+        node = self.node()
+        self.assertEqual(('error', str(error)), (node.state, node.error))
+        self.assertNotStored(False)
 
     def test_bad_hook_configuration_changes_nothing(self):
         self.config(group='processing', processing_hooks='nosuchhook')
