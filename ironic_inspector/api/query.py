@@ -11,25 +11,20 @@ _STATES = (states.STARTING, states.WAITING, states.PROCESSING,
            states.REAPPLYING, states.FINISHED, states.ERROR)
 
 
-class BadQuery(exception.InspectorException):
-    _msg_fmt = 'Bad request: %(reason)s'
-    code = 400
-
-
 def manage_boot(args):
     """``manage_boot``, true unless the request says otherwise."""
     value = args.get('manage_boot', 'True')
     try:
         return strutils.bool_from_string(value, strict=True)
     except ValueError:
-        raise BadQuery(reason='invalid boolean value for manage_boot: %s'
-                       % value)
+        raise exception.BadQuery(
+            reason='invalid boolean value for manage_boot: %s' % value)
 
 
 def marker(args):
     value = args.get('marker')
     if value is not None and not uuidutils.is_uuid_like(value):
-        raise BadQuery(reason='marker not UUID-like')
+        raise exception.BadQuery(reason='marker not UUID-like')
     return value
 
 
@@ -41,11 +36,12 @@ def limit(args, max_limit):
     try:
         value = int(value) or max_limit
     except ValueError:
-        raise BadQuery(reason='invalid literal for int(): %r' % value)
+        raise exception.BadQuery(
+            reason='invalid literal for int(): %r' % value)
     if value < 0:
-        raise BadQuery(reason='limit cannot be negative')
+        raise exception.BadQuery(reason='limit cannot be negative')
     if value > max_limit:
-        raise BadQuery(reason='limit over %d' % max_limit)
+        raise exception.BadQuery(reason='limit over %d' % max_limit)
     return value
 
 
@@ -57,6 +53,6 @@ def state(args):
     wanted = value.split(',')
     invalid = [name for name in wanted if name not in _STATES]
     if invalid:
-        raise BadQuery(reason='state(s) "%s" are not valid'
-                       % ', '.join(invalid))
+        raise exception.BadQuery(
+            reason='state(s) "%s" are not valid' % ', '.join(invalid))
     return wanted

@@ -250,3 +250,10 @@ class IronicNotConfigured(InspectorException):
 class IntrospectionRefused(InspectorException):
     _msg_fmt = 'Introspection refused: %(reason)s'
     code = 400
+
+
+class BadQuery(InspectorException):
+    """A query argument of the API is not valid."""
+
+    _msg_fmt = 'Bad request: %(reason)s'
+    code = 400
