@@ -136,6 +136,35 @@ class Ironic:
                           bmc_addresses(node.driver_info or {},
                                         self._bmc_fields))
 
+    def node_exists(self, node_uuid):
+        """Whether ironic has a node of this UUID.
+
+        :raises: IronicCallFailed
+        """
+        try:
+            self._call('read the node', node_uuid, self._baremetal.get_node,
+                       node_uuid, fields=['uuid'])
+        except exception.IronicCallFailed as exc:
+            if exc.status_code == 404:
+                return False
+            raise
+        return True
+
+    def inventory(self, node_uuid):
+        """The inventory and plugin data ironic serves for the node (API
+        1.81 and later), or None when it has recorded none.
+
+        :raises: IronicCallFailed
+        """
+        try:
+            found = self._call('read the inventory', node_uuid,
+                               self._baremetal.get_node_inventory, node_uuid)
+        except exception.IronicCallFailed as exc:
+            if exc.status_code == 404:
+                return None
+            raise
+        return found
+
     def ports(self, node_uuid):
         """The node's ports."""
         return [Port(port.id, port.address, port.is_pxe_enabled)

@@ -1,7 +1,8 @@
-"""ironic-inspector-migrate-data: copy stored data between backends.
+"""ironic-inspector-migrate-data: copy stored data between backends, or
+move it into ironic's own inventory storage (``--to ironic``).
 
-Exit codes: 0 when nothing failed, 1 when some documents could not be
-copied (run the command again to finish), 2 for a usage error.
+Exit codes: 0 when nothing failed, 1 when some documents or nodes could
+not be copied (run the command again to finish), 2 for a usage error.
 """
 
 import sys
@@ -9,11 +10,14 @@ import time
 
 from oslo_config import cfg
 
+from ironic_inspector.clients import ironic as ironic_client
 from ironic_inspector.cmd import cli
 from ironic_inspector.common import exception
 from ironic_inspector.common import release_mappings
 from ironic_inspector import conf
 from ironic_inspector.db import nodes as db_nodes
+from ironic_inspector import ironic_inventory
+from ironic_inspector.ironic_inventory import move
 from ironic_inspector import storage
 from ironic_inspector.storage import base as storage_base
 from ironic_inspector.storage import migrate
@@ -24,11 +28,16 @@ PROG = 'ironic-inspector-migrate-data'
 # Backends data cannot be copied from or to.
 _NOT_A_STORE = ('none',)
 
+# --to this: into ironic's inventory storage ([ironic_inventory]).
+IRONIC = 'ironic'
+
 _CLI_OPTS = [
     cfg.StrOpt('from', dest='source', required=True,
                help='Backend to copy from (only read).'),
     cfg.StrOpt('to', dest='target', required=True,
-               help='Backend to copy to.'),
+               help='Backend to copy to, or "ironic": move every node\'s '
+                    'inspection into the inventory storage of ironic 33 or '
+                    'later, described by [ironic_inventory].'),
     cfg.MultiStrOpt('node', default=[],
                     help='Copy only this node (repeatable); default: every '
                          'node of the node cache.'),
@@ -37,7 +46,11 @@ _CLI_OPTS = [
     cfg.BoolOpt('dry-run', default=False,
                 help='Report what would be copied; write nothing.'),
     cfg.BoolOpt('verify', default=False,
-                help='Read every copy back and compare it with the source.'),
+                help='Read every copy back and compare it with the source; '
+                     'with --to ironic, through ironic\'s API ([ironic]).'),
+    cfg.BoolOpt('force', default=False,
+                help='With --to ironic: overwrite an inventory that ironic '
+                     'wrote after ours (an inspection of its own).'),
 ]
 
 # Seconds between progress lines when the output is not a terminal.
@@ -50,7 +63,7 @@ class UsageError(Exception):
 
 def _check_backends(source, target):
     installed = storage.installed_backends()
-    for name in (source, target):
+    for name in (source,) if target == IRONIC else (source, target):
         if name not in installed:
             raise UsageError('unknown backend "%s"; installed: %s'
                              % (name, ', '.join(installed)))
@@ -73,18 +86,24 @@ def _check_nodes(node_uuids):
 
 
 class Progress:
-    """A progress bar on a terminal, a line every few seconds otherwise."""
+    """A progress bar on a terminal, a line every few seconds otherwise.
 
-    def __init__(self, total, stream=sys.stderr):
+    :param outcomes: the Outcome enum whose counts it shows.
+    :param unit: what is counted, e.g. "documents".
+    """
+
+    def __init__(self, total, outcomes, unit, stream=sys.stderr):
         self.total = total
+        self.outcomes = outcomes
+        self.unit = unit
         self.stream = stream
         self.interactive = stream.isatty()
         self._last = 0.0
 
     def _line(self, summary):
         counts = ', '.join('%s %d' % (o.value, summary.counts[o])
-                           for o in migrate.Outcome)
-        return '%d/%d documents (%s)' % (summary.done, self.total, counts)
+                           for o in self.outcomes)
+        return '%d/%d %s (%s)' % (summary.done, self.total, self.unit, counts)
 
     def __call__(self, summary):
         now = time.monotonic()
@@ -108,25 +127,19 @@ class Progress:
             self.stream.write('\n')
 
 
-def _print_summary(summary, dry_run):
-    counts = summary.counts
-    verb = 'would copy' if dry_run else 'copied'
-    print('%s %d, identical %d, no data %d, failed %d'
-          % (verb, counts[migrate.Outcome.COPIED],
-             counts[migrate.Outcome.IDENTICAL],
-             counts[migrate.Outcome.NO_DATA], summary.failed))
-    for node_uuid, error in sorted(summary.failures.items()):
-        print('failed: %s: %s' % (node_uuid, error))
+def _nodes_to_do():
+    """``(node UUIDs, how many)``: those of --node, or the node cache's."""
+    node_uuids = _check_nodes(CONF.node)
+    if node_uuids:
+        return node_uuids, len(node_uuids)
+    return db_nodes.iter_node_uuids(), db_nodes.count_nodes()
 
 
 def migrate_data():
     _check_backends(CONF.source, CONF.target)
-    node_uuids = _check_nodes(CONF.node)
-    if node_uuids:
-        total = 2 * len(node_uuids)
-    else:
-        total = 2 * db_nodes.count_nodes()
-        node_uuids = db_nodes.iter_node_uuids()
+    if CONF.target == IRONIC:
+        return move_to_ironic()
+    node_uuids, count = _nodes_to_do()
     target = storage.get_backend(CONF.target)
     if not CONF.dry_run:
         # NOTE: a target that cannot be reached would fail every document,
@@ -137,14 +150,61 @@ def migrate_data():
         version=release_mappings.get_object_version(
             'IntrospectionData', CONF.pin_release_version),
         dry_run=CONF.dry_run, verify=CONF.verify)
-    progress = Progress(total)
+    summary = _run_with_progress(migration, node_uuids,
+                                 Progress(2 * count, migrate.Outcome,
+                                          'documents'))
+    counts = summary.counts
+    print('%s %d, identical %d, no data %d, failed %d'
+          % ('would copy' if CONF.dry_run else 'copied',
+             counts[migrate.Outcome.COPIED],
+             counts[migrate.Outcome.IDENTICAL],
+             counts[migrate.Outcome.NO_DATA], summary.failed))
+    _print_failures(summary)
+    return cli.EXIT_FAILURE if summary.failed else cli.EXIT_OK
+
+
+def move_to_ironic():
+    """``--to ironic``: see :mod:`ironic_inspector.ironic_inventory`."""
+    ironic = ironic_client.get_client(CONF)
+    if CONF.verify and ironic is None:
+        raise UsageError('--verify reads the nodes back through ironic\'s '
+                         'API: configure [ironic] ([ironic]auth_type is '
+                         'unset)')
+    target = ironic_inventory.get_target(CONF, ironic)
     try:
-        summary = migration.run(node_uuids, workers=CONF.workers,
-                                on_progress=progress)
+        # NOTE: checked even for a dry run: a schema this release does not
+        # know is read no more than written.
+        target.check()
+        node_uuids, count = _nodes_to_do()
+        mover = move.Move(storage.get_backend(CONF.source), target,
+                          ironic=ironic, dry_run=CONF.dry_run,
+                          verify=CONF.verify, force=CONF.force)
+        summary = _run_with_progress(mover, node_uuids,
+                                     Progress(count, move.Outcome, 'nodes'))
+    finally:
+        target.close()
+    print(', '.join('%s %d' % ('would move' if CONF.dry_run
+                               and outcome is move.Outcome.MOVED
+                               else outcome.value, summary.counts[outcome])
+                    for outcome in move.Outcome))
+    for outcome, node_uuids in summary.named.items():
+        for node_uuid in sorted(node_uuids):
+            print('%s: %s' % (outcome.value, node_uuid))
+    _print_failures(summary)
+    return cli.EXIT_FAILURE if summary.failed else cli.EXIT_OK
+
+
+def _run_with_progress(job, node_uuids, progress):
+    try:
+        return job.run(node_uuids, workers=CONF.workers,
+                       on_progress=progress)
     finally:
         progress.finish()
-    _print_summary(summary, CONF.dry_run)
-    return cli.EXIT_FAILURE if summary.failed else cli.EXIT_OK
+
+
+def _print_failures(summary):
+    for node_uuid, error in sorted(summary.failures.items()):
+        print('failed: %s: %s' % (node_uuid, error))
 
 
 def _run():

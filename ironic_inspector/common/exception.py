@@ -257,3 +257,11 @@ class BadQuery(InspectorException):
 
     _msg_fmt = 'Bad request: %(reason)s'
     code = 400
+
+
+class IronicInventoryError(InspectorException):
+    """ironic's inventory storage failed, or cannot be written safely."""
+
+    _msg_fmt = ("ironic's inventory storage (%(backend)s) failed to "
+                "%(operation)s: %(reason)s")
+    code = 503

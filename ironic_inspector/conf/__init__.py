@@ -15,6 +15,7 @@ from ironic_inspector.conf import conductor
 from ironic_inspector.conf import database
 from ironic_inspector.conf import default
 from ironic_inspector.conf import ironic
+from ironic_inspector.conf import ironic_inventory
 from ironic_inspector.conf import processing
 from ironic_inspector.conf import swift
 
@@ -24,6 +25,7 @@ api.register_opts(CONF)
 conductor.register_opts(CONF)
 default.register_opts(CONF)
 ironic.register_opts(CONF)
+ironic_inventory.register_opts(CONF)
 database.register_opts(CONF)
 processing.register_opts(CONF)
 swift.register_opts(CONF)

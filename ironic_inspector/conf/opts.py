@@ -5,6 +5,7 @@ from ironic_inspector.conf import conductor
 from ironic_inspector.conf import database
 from ironic_inspector.conf import default
 from ironic_inspector.conf import ironic
+from ironic_inspector.conf import ironic_inventory
 from ironic_inspector.conf import keystone_auth
 from ironic_inspector.conf import processing
 from ironic_inspector.conf import swift
@@ -17,5 +18,6 @@ def list_opts():
         ('database', database.list_opts()),
         ('processing', processing.list_opts()),
         (ironic.GROUP, ironic.list_opts() + keystone_auth.list_opts()),
+        (ironic_inventory.GROUP, ironic_inventory.list_opts()),
         (swift.GROUP, swift.list_opts() + keystone_auth.list_opts()),
     ]

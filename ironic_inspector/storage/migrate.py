@@ -33,30 +33,33 @@ class Outcome(enum.Enum):
 Task = collections.namedtuple('Task', ['node_uuid', 'processed'])
 
 # How many nodes the target is asked about at once.
-_BATCH_SIZE = 100
+BATCH_SIZE = 100
 
 
 class Summary:
-    """Counts of outcomes and the nodes that failed; thread-safe."""
+    """Counts of outcomes, the nodes that failed and, for the outcomes
+    in ``named``, which nodes had them; thread-safe."""
 
-    def __init__(self):
+    def __init__(self, named=()):
         self.counts = collections.Counter()
+        self.failed = 0
         self.failures = {}
+        self.named = {outcome: [] for outcome in named}
         self._lock = threading.Lock()
 
-    def record(self, task, outcome, error=None):
+    def record(self, node_uuid, outcome, error=None):
+        """Count one outcome; ``error`` marks it failed."""
         with self._lock:
             self.counts[outcome] += 1
-            if outcome is Outcome.FAILED:
-                self.failures.setdefault(task.node_uuid, error)
+            if error is not None:
+                self.failed += 1
+                self.failures.setdefault(node_uuid, error)
+            if outcome in self.named:
+                self.named[outcome].append(node_uuid)
 
     @property
     def done(self):
         return sum(self.counts.values())
-
-    @property
-    def failed(self):
-        return self.counts[Outcome.FAILED]
 
 
 class Migration:
@@ -93,9 +96,9 @@ class Migration:
                    else LOG.exception)
             log('Cannot copy the %s document of node %s: %s',
                 _kind(task), task.node_uuid, exc)
-            self.summary.record(task, Outcome.FAILED, str(exc))
+            self.summary.record(task.node_uuid, Outcome.FAILED, str(exc))
             return Outcome.FAILED
-        self.summary.record(task, outcome)
+        self.summary.record(task.node_uuid, outcome)
         return outcome
 
     def _copy(self, task, in_target):
@@ -144,7 +147,7 @@ class Migration:
                 slots.release()
 
         with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-            for batch in _batches(node_uuids, _BATCH_SIZE):
+            for batch in batches(node_uuids, BATCH_SIZE):
                 held = self._held_by_target(batch)
                 for node_uuid in batch:
                     for processed in (True, False):
@@ -167,7 +170,7 @@ class Migration:
             return None
 
 
-def _batches(iterable, size):
+def batches(iterable, size):
     """Lists of up to ``size`` items of ``iterable``, consumed lazily."""
     iterator = iter(iterable)
     while batch := list(itertools.islice(iterator, size)):

@@ -165,30 +165,42 @@ class SwiftStore(base.StorageBackend):
         self._container_ready = True
 
     def _read(self, node_uuid, processed):
+        stored = self._get_object(object_name(node_uuid, processed),
+                                  node_uuid)
+        if stored is None:
+            raise exception.IntrospectionDataNotFound(
+                node_uuid=node_uuid, processed=processed)
+        return stored
+
+    def _get_object(self, name, node_uuid):
+        """The object ``name`` as a StoredDocument, or None when missing."""
         try:
-            headers, body = self._connection().get_object(
-                self.container, object_name(node_uuid, processed))
+            headers, body = self._connection().get_object(self.container,
+                                                          name)
         except _SWIFT_ERRORS as exc:
             if _is_missing(exc):
-                raise exception.IntrospectionDataNotFound(
-                    node_uuid=node_uuid, processed=processed)
+                return None
             raise self.error(node_uuid, 'read', self._reason(exc))
         updated_at = (_from_timestamp(headers['x-timestamp'])
                       if 'x-timestamp' in headers else None)
         return base.StoredDocument(body, None, updated_at)
 
     def _write(self, node_uuid, document, processed, version):
-        self._ensure_container(node_uuid)
         headers = {}
         if self.delete_after:
             headers['X-Delete-After'] = str(self.delete_after)
         if version:
             headers[VERSION_HEADER] = version
+        self._put_object(object_name(node_uuid, processed), document,
+                         node_uuid, headers)
+
+    def _put_object(self, name, body, node_uuid, headers=None):
+        """Create or replace the JSON object ``name`` with ``body``."""
+        self._ensure_container(node_uuid)
         try:
             self._connection().put_object(
-                self.container, object_name(node_uuid, processed),
-                document, content_length=len(document),
-                content_type='application/json', headers=headers)
+                self.container, name, body, content_length=len(body),
+                content_type='application/json', headers=headers or {})
         except _SWIFT_ERRORS as exc:
             raise self.error(node_uuid, 'save', self._reason(exc))
 

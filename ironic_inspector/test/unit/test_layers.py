@@ -16,8 +16,9 @@ import testtools
 import ironic_inspector
 
 # Bottom to top.
-LAYERS = ('common', 'conf', 'clients', 'db', 'storage', 'objects',
-          'conductor', 'processing', 'introspection', 'api', 'cmd')
+LAYERS = ('common', 'conf', 'clients', 'db', 'storage', 'ironic_inventory',
+          'objects', 'conductor', 'processing', 'introspection', 'api',
+          'cmd')
 
 _ROOT = pathlib.Path(ironic_inspector.__file__).parent
 _PROJECT = ironic_inspector.__name__
