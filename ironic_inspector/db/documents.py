@@ -7,9 +7,10 @@ upsert; a purge deletes in batches along the key (see
 :func:`ironic_inspector.db.batching.next_batch`).
 
 Reads that may be stale (from ``[database]slave_connection`` where one is
-configured): :func:`document_keys`, :func:`iter_introspection_data` and
-:func:`list_introspection_data`, and :func:`get_introspection_data` when
-its caller says so. Every other read goes to the primary.
+configured): :func:`document_keys`, :func:`get_many_introspection_data`,
+:func:`iter_introspection_data` and :func:`list_introspection_data`, and
+:func:`get_introspection_data` when its caller says so. Every other read
+goes to the primary.
 """
 
 import functools
@@ -40,6 +41,10 @@ _SELECT_DATA = sa.select(_DATA.c.data, _DATA.c.created_at,
 _UPDATE_DATA = _DATA.update().where(_THIS_DOCUMENT)
 _DELETE_DATA = _DATA.delete().where(_THIS_DOCUMENT)
 _DELETE_ALL_DATA = _DATA.delete().where(_DATA.c.uuid == sa.bindparam('key'))
+_SELECT_MANY_DATA = sa.select(
+    _DATA.c.uuid, _DATA.c.data, _DATA.c.created_at, _DATA.c.updated_at
+).where(_DATA.c.uuid.in_(sa.bindparam('keys', expanding=True)),
+        _DATA.c.processed == sa.bindparam('kind'))
 _SELECT_DATA_KEYS = sa.select(_DATA.c.uuid, _DATA.c.processed).where(
     _DATA.c.uuid.in_(sa.bindparam('keys', expanding=True)))
 # Columns an upsert replaces; created_at stays as first written.
@@ -181,6 +186,22 @@ def delete_introspection_data(uuid, processed=None):
             result = conn.execute(_DELETE_DATA,
                                   {'key': uuid, 'kind': processed})
         return result.rowcount
+
+
+@db_engine.db_call
+def get_many_introspection_data(node_uuids, processed=True):
+    """The documents of one kind of these nodes, in one query.
+
+    May be stale: for copies in bulk, whose writers have stopped.
+
+    :returns: ``{uuid: row}``, each row with ``data`` (the JSON text),
+        ``created_at`` and ``updated_at``; nodes without such a document
+        are left out.
+    """
+    with db_engine.stale_reader() as conn:
+        rows = conn.execute(_SELECT_MANY_DATA, {'keys': list(node_uuids),
+                                                'kind': processed})
+        return {row.uuid: row for row in rows}
 
 
 @db_engine.db_call

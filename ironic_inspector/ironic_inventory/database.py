@@ -146,24 +146,27 @@ class DatabaseInventory:
             times[node_id] = max(times.get(node_id, when), when)
         return times
 
-    def read(self, node_id):
-        """``(InspectionData, written_at)`` of the node's row, or None."""
+    def read_many(self, node_ids):
+        """``{node id: (InspectionData, written_at)}`` of those nodes'
+        newest rows, as ironic serves them, in one query."""
         written = sa.func.coalesce(_node_inventory.c.updated_at,
                                    _node_inventory.c.created_at)
 
         def select(connection):
             return connection.execute(
-                sa.select(_node_inventory.c.inventory_data,
+                sa.select(_node_inventory.c.node_id,
+                          _node_inventory.c.inventory_data,
                           _node_inventory.c.plugin_data, written)
-                .where(_node_inventory.c.node_id == node_id)
-                .order_by(_node_inventory.c.created_at.desc()).limit(1)
-            ).first()
-        row = self._run('read an inventory', select)
-        if row is None:
-            return None
-        return layout.InspectionData(*(
-            None if text is None else json_codec.loads(text)
-            for text in row[:2])), row[2]
+                .where(_node_inventory.c.node_id.in_(node_ids))
+                .order_by(_node_inventory.c.created_at)).all()
+        found = {}
+        # NOTE: ordered oldest first, so that the newest row stays.
+        for node_id, inventory, plugin_data, when in self._run(
+                'read inventories', select):
+            found[node_id] = layout.InspectionData(*(
+                None if text is None else json_codec.loads(text)
+                for text in (inventory, plugin_data))), when
+        return found
 
     def write_many(self, writes):
         """Replace the rows of several nodes in one transaction.

@@ -32,6 +32,9 @@ LOG = logging.getLogger(__name__)
 # Encoded inventories held for one write, at most.
 WRITE_BUDGET = 32 * 1024 * 1024
 
+# What a call in the pool that failed returns.
+_FAILED = object()
+
 
 class Outcome(enum.Enum):
     MOVED = 'moved'
@@ -102,11 +105,17 @@ class Move:
         # A window of a few nodes per worker: their documents are all that
         # is read at once.
         for start in range(0, len(nodes), 2 * workers):
-            window = nodes[start:start + 2 * workers]
-            for node_uuid, write in zip(
-                    (node_uuid for node_uuid, _ in window),
-                    pool.map(lambda node: self._decide(*node, times),
-                             window)):
+            window = dict(nodes[start:start + 2 * workers])
+            ours = self._read_ours(list(window), pool)
+            held = [(node_uuid, window[node_uuid]) for node_uuid in ours
+                    if times is None or window[node_uuid] in times]
+            theirs = self._read_theirs(held, pool)
+            for node_uuid, (data, written_at) in ours.items():
+                key = window[node_uuid]
+                if (node_uuid, key) in held and key not in theirs:
+                    continue   # ironic's copy could not be read
+                write = self._decide(node_uuid, key, data, written_at,
+                                     theirs.get(key), times)
                 if write is None:
                     continue
                 pending.append((node_uuid, write))
@@ -128,71 +137,99 @@ class Move:
         if self._on_progress is not None:
             self._on_progress(self.summary)
 
-    def _decide(self, node_uuid, key, times):
-        """Compare the node's inspection with ironic's copy: record the
-        outcome and return None, or return the layout.Write to make."""
-        try:
-            ours = self._read_ours(node_uuid)
-            if ours is None:
-                self._finish(node_uuid, Outcome.NO_DATA)
-                return None
-            data, written_at = ours
-            theirs = None
-            if times is None or key in times:
-                theirs = self.target.read(key)
-            if theirs is not None and theirs[0] == data:
-                self._finish(node_uuid, Outcome.IDENTICAL)
-                return None
-            if theirs is None:
-                seen = None
-            else:
-                seen = times[key] if times is not None else theirs[1]
-            if (not self.force and seen is not None
-                    and written_at is not None and seen > written_at):
-                self._finish(node_uuid, Outcome.NEWER_IN_IRONIC)
-                return None
-            return layout.Write(key, json_codec.dumps(data.inventory),
-                                json_codec.dumps(data.plugin_data),
-                                written_at, seen)
-        except exception.InspectorException as exc:
-            self._finish(node_uuid, Outcome.FAILED, str(exc))
-        except Exception as exc:
-            # NOTE: one node's failure must not stop the others; a bug
-            # shows with its traceback.
-            LOG.exception('Cannot move the inspection of node %s',
-                          node_uuid)
-            self._finish(node_uuid, Outcome.FAILED, str(exc))
-        return None
+    def _each(self, func, items, pool):
+        """``{item: func(item)}``, called in the pool; an item whose call
+        raised the project's exception is left out, its node failed."""
+        def call(item):
+            try:
+                return func(item)
+            except exception.InspectorException as exc:
+                node_uuid = item[0] if isinstance(item, tuple) else item
+                self._finish(node_uuid, Outcome.FAILED, str(exc))
+                return _FAILED
 
-    def _read_ours(self, node_uuid):
-        """``(InspectionData, written_at)`` of the node's documents here,
-        or None when it has none.
+        return {item: result for item, result in zip(
+            items, pool.map(call, items)) if result is not _FAILED}
 
-        :raises: IronicInventoryError when they hold no inventory.
-        """
-        documents = {}
-        for processed in (True, False):
+    def _read_kind(self, node_uuids, processed, pool):
+        """``{uuid: StoredDocument}`` of those nodes with a document of
+        this kind, read together where the source can."""
+        found = self.source.read_many(node_uuids, processed)
+        if found is not None:
+            return found
+
+        def read(node_uuid):
             try:
                 # NOTE: a replica's copy will do: inspections are stopped
                 # before the move (see the README).
-                documents[processed] = self.source.read(
-                    node_uuid, processed, may_be_stale=True)
+                return self.source.read(node_uuid, processed,
+                                        may_be_stale=True)
             except exception.IntrospectionDataNotFound:
+                return None
+
+        return {node_uuid: stored for node_uuid, stored in
+                self._each(read, node_uuids, pool).items()
+                if stored is not None}
+
+    def _read_ours(self, node_uuids, pool):
+        """``{uuid: (InspectionData, written_at)}`` of the nodes whose
+        documents here hold an inventory; the others' outcomes are
+        recorded."""
+        processed = self._read_kind(node_uuids, True, pool)
+        lacking = [node_uuid for node_uuid in node_uuids
+                   if node_uuid not in processed or layout.INVENTORY_KEY
+                   not in processed[node_uuid].data]
+        unprocessed = (self._read_kind(lacking, False, pool) if lacking
+                       else {})
+        ours = {}
+        for node_uuid in node_uuids:
+            if node_uuid in self._finished:
+                continue   # failed to read
+            documents = (processed.get(node_uuid), unprocessed.get(node_uuid))
+            if documents == (None, None):
+                self._finish(node_uuid, Outcome.NO_DATA)
                 continue
-            if layout.INVENTORY_KEY in documents[processed].data:
-                break
-        if not documents:
+            data = layout.from_documents(*(
+                None if stored is None else stored.data
+                for stored in documents))
+            if data is None:
+                self._finish(node_uuid, Outcome.FAILED,
+                             'its documents have no "%s" key'
+                             % layout.INVENTORY_KEY)
+                continue
+            stored = documents[0] or documents[1]
+            ours[node_uuid] = data, stored.updated_at or stored.created_at
+        return ours
+
+    def _read_theirs(self, nodes, pool):
+        """``{key: (InspectionData, written_at) or None}`` for each of
+        ``nodes`` (``(uuid, key)`` pairs) whose copy in ironic could be
+        read, None where there is none."""
+        if not nodes:
+            return {}
+        found = self.target.read_many([key for _, key in nodes])
+        if found is not None:
+            return {key: found.get(key) for _, key in nodes}
+        return {key: result for (_, key), result in self._each(
+            lambda node: self.target.read(node[1]), nodes, pool).items()}
+
+    def _decide(self, node_uuid, key, data, written_at, theirs, times):
+        """Compare the node's inspection with ironic's copy: record the
+        outcome and return None, or return the layout.Write to make."""
+        if theirs is not None and theirs[0] == data:
+            self._finish(node_uuid, Outcome.IDENTICAL)
             return None
-        data = layout.from_documents(
-            *(documents[kind].data if kind in documents else None
-              for kind in (True, False)))
-        if data is None:
-            raise exception.IronicInventoryError(
-                backend=self.target.name, operation='take an inventory',
-                reason='the documents of node %s have no "%s" key'
-                       % (node_uuid, layout.INVENTORY_KEY))
-        stored = documents.get(True) or documents[False]
-        return data, stored.updated_at or stored.created_at
+        if theirs is None:
+            seen = None
+        else:
+            seen = times[key] if times is not None else theirs[1]
+        if (not self.force and seen is not None
+                and written_at is not None and seen > written_at):
+            self._finish(node_uuid, Outcome.NEWER_IN_IRONIC)
+            return None
+        return layout.Write(key, json_codec.dumps(data.inventory),
+                            json_codec.dumps(data.plugin_data),
+                            written_at, seen)
 
     def _write(self, pending, pool):
         """Write a batch's inspections; record each node's outcome."""

@@ -60,6 +60,10 @@ class SwiftInventory(swift_storage.SwiftStore):
         """None: which nodes have objects is known by reading them."""
         return None
 
+    def read_many(self, node_uuids):
+        """None: each node's objects are read on their own."""
+        return None
+
     def read(self, node_uuid):
         """``(InspectionData, written_at)`` of the node's objects, or None
         when it has neither; a missing one reads as None."""

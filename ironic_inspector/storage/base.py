@@ -123,12 +123,7 @@ class StorageBackend(metaclass=abc.ABCMeta):
             stored = self._read_stale(node_uuid, bool(processed))
         else:
             stored = self._read(node_uuid, bool(processed))
-        try:
-            data = json_codec.loads(stored.data)
-        except ValueError as exc:
-            raise self.error(node_uuid, 'read',
-                             'the stored document is not JSON: %s' % exc)
-        return stored._replace(data=data)
+        return self._decode(node_uuid, stored)
 
     def save(self, node_uuid, data, processed=True, version=None):
         """Create or replace a node's document.
@@ -199,6 +194,22 @@ class StorageBackend(metaclass=abc.ABCMeta):
         raise NotImplementedError(
             'the %s storage backend cannot list its documents' % self.name)
 
+    def read_many(self, node_uuids, processed=True):
+        """The documents of one kind of several nodes, if the backend
+        reads them together more cheaply than one by one.
+
+        For copies in bulk: the documents may be stale, as with
+        ``may_be_stale``, and the caller keeps the list of nodes short
+        enough for their documents to fit in memory.
+
+        :param node_uuids: canonical node UUIDs.
+        :returns: ``{node_uuid: StoredDocument}`` (its ``data`` a dict) of
+            the nodes that have such a document, or None where the backend
+            has no cheaper way than :meth:`read` for each.
+        :raises: StorageBackendError
+        """
+        return None
+
     def held_documents(self, node_uuids):
         """Which documents of these nodes the backend holds, if it can tell.
 
@@ -234,6 +245,15 @@ class StorageBackend(metaclass=abc.ABCMeta):
     def _read_stale(self, node_uuid, processed):
         """Like :meth:`_read`, from a replica where the backend has one."""
         return self._read(node_uuid, processed)
+
+    def _decode(self, node_uuid, stored):
+        """``stored`` with its JSON text decoded."""
+        try:
+            data = json_codec.loads(stored.data)
+        except ValueError as exc:
+            raise self.error(node_uuid, 'read',
+                             'the stored document is not JSON: %s' % exc)
+        return stored._replace(data=data)
 
     @abc.abstractmethod
     def _write(self, node_uuid, document, processed, version):

@@ -96,6 +96,16 @@ class DatabaseStore(base.StorageBackend):
         except exception.DatabaseError as exc:
             raise self.error(None, 'list', exc)
 
+    def read_many(self, node_uuids, processed=True):
+        try:
+            rows = db_documents.get_many_introspection_data(
+                node_uuids, bool(processed))
+        except exception.DatabaseError as exc:
+            raise self.error(None, 'read', exc)
+        return {node_uuid: self._decode(node_uuid, base.StoredDocument(
+                    row.data, row.created_at, row.updated_at))
+                for node_uuid, row in rows.items()}
+
     def held_documents(self, node_uuids):
         try:
             return db_documents.document_keys(node_uuids)

@@ -103,6 +103,20 @@ class StorageContractTests:
         self.assertEqual({'a': 1},
                          self.backend.get(self.uuid, may_be_stale=True))
 
+    def test_read_many_reads_as_read_does(self):
+        other = uuidutils.generate_uuid()
+        self.make_node(other)
+        self.backend.save(self.uuid, {'a': 1})
+        self.backend.save(other, {'b': 2}, processed=False)
+        found = self.backend.read_many([self.uuid, other])
+        if found is None:
+            return   # the backend reads each on its own
+        self.assertEqual([self.uuid], list(found))
+        self.assertEqual(self.backend.read(self.uuid), found[self.uuid])
+        self.assertEqual({other: {'b': 2}}, {
+            uuid: stored.data for uuid, stored in self.backend.read_many(
+                [self.uuid, other], processed=False).items()})
+
     def test_not_found(self):
         exc = self.assertRaises(exception.IntrospectionDataNotFound,
                                 self.backend.get, self.uuid, processed=False)

@@ -13,7 +13,13 @@ of its own, wall time and peak RSS of:
     ``ironic-inspector-dbsync online_data_migrations`` against one
     ``UPDATE`` per table;
 ``purge``
-    ``ironic-inspector-data purge --older-than 0`` against one ``DELETE``.
+    ``ironic-inspector-data purge --older-than 0`` against one ``DELETE``;
+``move_to_ironic``
+    ``ironic-inspector-migrate-data --from database --to ironic`` into the
+    ``node_inventory`` table of a database that ironic 39.0.0's own
+    ``ironic-dbsync`` made (with a node of ironic for each of ours),
+    against a streamed ``SELECT`` and multi-row ``INSERT`` s; the ironic
+    39.0.0 virtualenv comes from tools/install-ironic39.sh.
 
 On Swift (10,000 documents by default): ``list`` against the bare
 container listing, ``purge`` against the listing and one bulk-delete
@@ -22,7 +28,8 @@ PUTs from as many threads. The floors are in ``scale_floor.py``.
 
     python tools/bench/bench_scale.py [--sizes 10000 100000] \\
         [--backends sqlite mysql postgresql swift] [--swift-size 10000] \\
-        [--operations list purge online_data_migrations migrate_data] \\
+        [--operations list purge online_data_migrations migrate_data \\
+                      move_to_ironic] \\
         [--repeat 3] [--json FILE]
 
 Each runs its module's ``main`` in a process of its own, which reports
@@ -58,15 +65,18 @@ sys.path.insert(0, os.path.join(HERE, os.pardir, os.pardir))
 import bench_storage  # noqa: E402
 from ironic_inspector.db import migration  # noqa: E402
 
-OPERATIONS = ('list', 'online_data_migrations', 'purge', 'migrate_data')
-DATABASE_OPERATIONS = OPERATIONS[:3]
+OPERATIONS = ('list', 'online_data_migrations', 'purge', 'migrate_data',
+              'move_to_ironic')
+DATABASE_OPERATIONS = ('list', 'online_data_migrations', 'purge',
+                       'move_to_ironic')
 # Rows per INSERT statement of the fill.
 FILL_CHUNK = 5000
 AGE = datetime.timedelta(days=30)
 
 
 def document(node_uuid, processed):
-    return '{"cpus": 8, "memory_mb": 16384, "local_gb": 930, ' \
+    return '{"inventory": {"cpu": {"count": 8}, "memory": {"physical_mb": ' \
+           '16384}}, "cpus": 8, "memory_mb": 16384, "local_gb": 930, ' \
            '"hostname": "%s", "processed": %s}' % (
                node_uuid, 'true' if processed else 'false')
 
@@ -237,10 +247,75 @@ def database_runs(backend, size, operations, workdir, repeat):
                 measure(command(config_file, 'data', 'purge',
                                 '--older-than', '0'), repeat, refill))
             assert count_rows(engine) == 0
+        if 'move_to_ironic' in operations:
+            refill()
+            runs['move_to_ironic'] = ironic_runs(backend, url, config_file,
+                                                 nodes, workdir, repeat)
     finally:
         engine.dispose()
         bench_storage.drop_database(backend, url)
     return runs
+
+
+def ironic_database(backend, nodes, workdir):
+    """The URL of a database made by ironic 39.0.0's ironic-dbsync, with
+    a node of ironic for each of ``nodes``."""
+    install = os.path.join(HERE, os.pardir, 'install-ironic39.sh')
+    venv = subprocess.run([install], check=True, capture_output=True,
+                          text=True).stdout.strip()
+    url = bench_storage.scratch_database(backend, 'ironic_%d' % os.getpid(),
+                                         workdir)
+    config_file = os.path.join(workdir, 'ironic-%s.conf' % backend)
+    with open(config_file, 'w') as config:
+        config.write('[database]\nconnection = %s\n' % url)
+    # NOTE: ironic's migrations cannot run on SQLite from an empty
+    # database; create_schema makes its tables from its models.
+    subprocess.run([os.path.join(venv, 'bin', 'ironic-dbsync'),
+                    '--config-file', config_file,
+                    'create_schema' if backend == 'sqlite' else 'upgrade'],
+                   check=True, capture_output=True)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        for start in range(0, len(nodes), FILL_CHUNK):
+            conn.execute(sa.text(
+                "INSERT INTO nodes (uuid, driver, created_at) "
+                "VALUES (:uuid, 'fake-hardware', :at)"),
+                [{'uuid': u, 'at': datetime.datetime.utcnow()}
+                 for u in nodes[start:start + FILL_CHUNK]])
+    return url, engine
+
+
+def ironic_runs(backend, url, config_file, nodes, workdir, repeat):
+    """(floor run, our run) of moving every node into ironic's table."""
+    ironic_url, ironic = ironic_database(backend, nodes, workdir)
+    ironic_config = config_file + '.ironic'
+    with open(config_file) as config, open(ironic_config, 'w') as out:
+        out.write(config.read() + '[ironic_inventory]\nconnection = %s\n'
+                  % ironic_url)
+
+    def empty():
+        with ironic.begin() as conn:
+            conn.execute(sa.text('DELETE FROM node_inventory'))
+        vacuum(ironic)
+
+    def moved():
+        with ironic.connect() as conn:
+            return conn.execute(sa.text(
+                'SELECT COUNT(DISTINCT node_id) FROM node_inventory')
+            ).scalar()
+
+    try:
+        floor_run = measure(floor('ironic-insert', url, ironic_url), repeat,
+                            empty)
+        assert moved() == len(nodes)
+        ours_run = measure(command(ironic_config, 'migrate_data', '--from',
+                                   'database', '--to', 'ironic'), repeat,
+                           empty)
+        assert moved() == len(nodes)
+    finally:
+        ironic.dispose()
+        bench_storage.drop_database(backend, ironic_url)
+    return floor_run, ours_run
 
 
 def swift_runs(size, operations, workdir):

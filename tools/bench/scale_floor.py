@@ -5,23 +5,29 @@ compared with are: its start is the import of this module, which imports
 the database drivers; its work is ``main``:
 
     python scale_floor.py list|purge|online_data_migrations URL [CUTOFF]
+    python scale_floor.py ironic-insert URL IRONIC_URL
     python scale_floor.py swift-list|swift-purge|swift-put CONTAINER [URL]
 
 Databases: the bare DB-API driver (sqlite3, PyMySQL, psycopg2) runs the
 one set-based statement (a streamed SELECT for ``list``, one DELETE, one
-UPDATE per table) in one transaction. Swift: swiftclient's bare requests,
+UPDATE per table) in one transaction; for ``ironic-insert``, a streamed
+SELECT of the processed documents, split as ironic keeps them, and
+multi-row INSERTs into ironic's node_inventory, a transaction per 1,000
+rows. Swift: swiftclient's bare requests,
 the container listing paged as the commands page it, one bulk-delete
 request per 10,000 objects, PUTs from as many threads as migrate-data's
 default --workers.
 """
 
 import concurrent.futures
+import datetime
 import os
 import sqlite3
 import sys
 import threading
 import urllib.parse
 
+import orjson
 import psycopg2
 import pymysql
 import pymysql.cursors
@@ -49,16 +55,19 @@ def connect(url):
     return psycopg2.connect(**kwargs), '%s'
 
 
+def streamed_cursor(conn, url):
+    """A server-side cursor where the driver has one, so that the floor's
+    memory is flat too."""
+    if 'postgresql' in url:
+        return conn.cursor(name='listing')
+    if 'mysql' in url:
+        return conn.cursor(pymysql.cursors.SSCursor)
+    return conn.cursor()
+
+
 def list_documents(url):
     conn, _ = connect(url)
-    # NOTE: a server-side cursor where the driver has one, so that the
-    # floor's memory is flat too.
-    if 'postgresql' in url:
-        cursor = conn.cursor(name='listing')
-    elif 'mysql' in url:
-        cursor = conn.cursor(pymysql.cursors.SSCursor)
-    else:
-        cursor = conn.cursor()
+    cursor = streamed_cursor(conn, url)
     cursor.execute('SELECT uuid, processed, created_at, updated_at '
                    'FROM introspection_data ORDER BY uuid, processed')
     out = sys.stdout
@@ -89,6 +98,35 @@ def online_data_migrations(url, now):
             '%s), updated_at = COALESCE(updated_at, %s) WHERE version IS NULL'
             % (table, param, param, param), (version, now, now))
     conn.commit()
+
+
+def ironic_insert(url, ironic_url):
+    """Write the processed documents of the database at ``url`` into the
+    node_inventory table of ironic's database at ``ironic_url``."""
+    source, _ = connect(url)
+    target, param = connect(ironic_url)
+    cursor = target.cursor()
+    cursor.execute('SELECT uuid, id FROM nodes')
+    node_ids = dict(cursor.fetchall())
+    rows = streamed_cursor(source, url)
+    rows.execute('SELECT uuid, data FROM introspection_data WHERE processed')
+    now = datetime.datetime.utcnow()
+    insert = ('INSERT INTO node_inventory (version, inventory_data, '
+              'plugin_data, node_id, created_at) VALUES (%s)'
+              % ', '.join([param] * 5))
+    while True:
+        page = rows.fetchmany(FETCH)
+        if not page:
+            break
+        values = []
+        for uuid, data in page:
+            document = orjson.loads(data)
+            inventory = document.pop('inventory')
+            values.append(('1.1', orjson.dumps(inventory).decode(),
+                           orjson.dumps(document).decode(), node_ids[uuid],
+                           now))
+        cursor.executemany(insert, values)
+        target.commit()
 
 
 def swift_connection():
@@ -161,6 +199,7 @@ def main(argv=None):
      'purge': lambda: purge(target, *extra),
      'online_data_migrations': lambda: online_data_migrations(target,
                                                               *extra),
+     'ironic-insert': lambda: ironic_insert(target, *extra),
      'swift-list': lambda: swift_list(target),
      'swift-purge': lambda: swift_purge(target),
      'swift-put': lambda: swift_put(target, *extra)}[operation]()
