@@ -12,12 +12,15 @@
 #              (../shared/constraints/, beside the checkout), not the
 #              newest releases: its single-process launcher does not
 #              start on the newest oslo.service
+#   ironic39   tools/constraints/ironic-39.0.0.txt: ironic 39.0.0 with the
+#              newest releases (it starts on them), for the tests of
+#              ironic-inspector-migrate-data --to ironic
 #   keystone   tools/constraints/keystone-30.0.0.txt: Keystone and the
 #              WSGI server that serves it (tools/install-keystone.sh)
 #   apt        tools/constraints/apt.txt: the Debian packages the test
 #              servers need, at the versions Debian has today
 #
-#   tools/constraints/generate.sh [project|release12|swift|ironic32|keystone|apt ...]
+#   tools/constraints/generate.sh [project|release12|swift|ironic32|ironic39|keystone|apt ...]
 #
 # With no argument, all of them. Then run .ci/run, and commit the files
 # that changed with what moved.
@@ -77,6 +80,14 @@ ironic32() {
         'ironic 32.1.0 under the 2025.2 upper constraints (tools/install-ironic32.sh)'
 }
 
+ironic39() {
+    local venv
+    venv=$(IRONIC_VENV=$TMP/ironic39 PEER_CONSTRAINTS= \
+           tools/install-ironic39.sh)
+    freeze tools/constraints/ironic-39.0.0.txt "$venv" \
+        'ironic 39.0.0 (tools/install-ironic39.sh)'
+}
+
 keystone() {
     local venv
     venv=$(KEYSTONE_VENV=$TMP/keystone PEER_CONSTRAINTS= \
@@ -99,7 +110,7 @@ apt() {
     echo "wrote tools/constraints/apt.txt"
 }
 
-for what in "${@:-project release12 swift ironic32 keystone apt}"; do
+for what in "${@:-project release12 swift ironic32 ironic39 keystone apt}"; do
     for step in $what; do
         "$step"
     done
