@@ -99,14 +99,25 @@ class Ironic:
         from openstack import connection
         self._bmc_fields = ['ipmi_address'] + conf.ipmi_address_fields
         session = keystone_auth.load_session(conf, ironic_conf.GROUP, auth)
-        self._baremetal = connection.Connection(
+        self._connection = connection.Connection(
             session=session, oslo_conf=conf,
-            service_types=[ironic_conf.SERVICE_TYPE]).baremetal
+            service_types=[ironic_conf.SERVICE_TYPE])
+
+    @property
+    def _baremetal(self):
+        # NOTE: the proxy finds ironic's API (the catalog, then version
+        # discovery) when first used, where an ironic that does not answer
+        # fails a call like any other.
+        return self._connection.baremetal
 
     def _call(self, call, node, func, *args, **kwargs):
+        """``func(*args, **kwargs)``: a method of the baremetal proxy,
+        by name, or a callable that uses the proxy."""
         from openstack import exceptions as sdk_exc
         try:
-            return func(*args, **kwargs)
+            if callable(func):
+                return func(*args, **kwargs)
+            return getattr(self._baremetal, func)(*args, **kwargs)
         except sdk_exc.HttpException as exc:
             reason = '%s %s' % (exc.status_code or '',
                                 exc.details or exc.message or '')
@@ -114,8 +125,12 @@ class Ironic:
                                              reason=reason.strip(),
                                              status_code=exc.status_code)
         except (sdk_exc.SDKException, ks_exc.ClientException) as exc:
+            reason = type(exc).__name__
+            if isinstance(exc, (ks_exc.DiscoveryFailure,
+                                ks_exc.ConnectionError)):
+                reason += ': ironic does not answer at its endpoint'
             raise exception.IronicCallFailed(call=call, node=node,
-                                             reason=type(exc).__name__,
+                                             reason=reason,
                                              status_code=None)
 
     def get_node(self, ident):
@@ -125,7 +140,7 @@ class Ironic:
         """
         try:
             node = self._call('read the node', ident,
-                              self._baremetal.get_node, ident,
+                              'get_node', ident,
                               fields=['uuid', 'name', 'provision_state',
                                       'driver_info'])
         except exception.IronicCallFailed as exc:
@@ -142,8 +157,8 @@ class Ironic:
         :raises: IronicCallFailed
         """
         try:
-            self._call('read the node', node_uuid, self._baremetal.get_node,
-                       node_uuid, fields=['uuid'])
+            self._call('read the node', node_uuid, 'get_node', node_uuid,
+                       fields=['uuid'])
         except exception.IronicCallFailed as exc:
             if exc.status_code == 404:
                 return False
@@ -158,7 +173,7 @@ class Ironic:
         """
         try:
             found = self._call('read the inventory', node_uuid,
-                               self._baremetal.get_node_inventory, node_uuid)
+                               'get_node_inventory', node_uuid)
         except exception.IronicCallFailed as exc:
             if exc.status_code == 404:
                 return None
@@ -185,34 +200,34 @@ class Ironic:
                   'value': value}
                  for name, value in sorted(properties.items())]
         self._call('set the properties', node_uuid,
-                   self._baremetal.patch_node, node_uuid, patch)
+                   'patch_node', node_uuid, patch)
 
     def create_port(self, node_uuid, address, pxe_enabled):
         self._call('create port %s' % address, node_uuid,
-                   self._baremetal.create_port, node_id=node_uuid,
+                   'create_port', node_id=node_uuid,
                    address=address, is_pxe_enabled=pxe_enabled)
 
     def set_port_pxe_enabled(self, node_uuid, port, pxe_enabled):
         self._call('update port %s' % port.address, node_uuid,
-                   self._baremetal.patch_port, port.uuid,
+                   'patch_port', port.uuid,
                    [{'op': 'replace', 'path': '/pxe_enabled',
                      'value': pxe_enabled}])
 
     def delete_port(self, node_uuid, port):
         self._call('delete port %s' % port.address, node_uuid,
-                   self._baremetal.delete_port, port.uuid,
+                   'delete_port', port.uuid,
                    ignore_missing=True)
 
     def boot_from_network(self, node_uuid):
         """Set the next boot to PXE, then reboot the node."""
         self._call('set the boot device', node_uuid,
-                   self._baremetal.set_node_boot_device, node_uuid, 'pxe',
+                   'set_node_boot_device', node_uuid, 'pxe',
                    persistent=False)
         self._call('reboot', node_uuid,
-                   self._baremetal.set_node_power_state, node_uuid,
+                   'set_node_power_state', node_uuid,
                    'rebooting')
 
     def power_off(self, node_uuid):
         self._call('power off', node_uuid,
-                   self._baremetal.set_node_power_state, node_uuid,
+                   'set_node_power_state', node_uuid,
                    'power off')

@@ -47,6 +47,14 @@ class SwiftInventory(swift_storage.SwiftStore):
             backend=self.name, operation='%s inventory objects%s'
             % (operation, target), reason=reason)
 
+    def check(self):
+        """Make sure Swift and ironic answer, before any node is moved.
+
+        :raises: IronicInventoryError, IronicCallFailed
+        """
+        super().check()
+        self._ironic.node_exists('00000000-0000-0000-0000-000000000000')
+
     def known_nodes(self, node_uuids):
         """``{uuid: uuid}`` of those nodes ironic has, asked in parallel.
 
