@@ -53,10 +53,12 @@ class Ironic39:
     ``variable`` names, or skip ``test``.
 
     :param backend: the ``[inventory]data_backend`` the test needs.
+    :param dialect: the database ironic must run on (``sqlite``,
+        ``mysql``, ``postgresql``), or None for any.
     """
 
     def __init__(self, test, variable='IRONIC39_STATE_DIR',
-                 backend='database'):
+                 backend='database', dialect=None):
         env = topology_fixtures.load_env(test, variable, SCRIPT)
         if env.get('IRONIC_TEST_RELEASE') != RELEASE:
             test.skipTest('%s names an ironic %s, not %s' % (
@@ -69,6 +71,10 @@ class Ironic39:
         self.database_url = env['IRONIC_TEST_DATABASE_URL']
         self.swift_container = env['IRONIC_TEST_SWIFT_CONTAINER']
         self.swift_auth_url = env.get('IRONIC_TEST_SWIFT_AUTH_URL')
+        found = sa.engine.make_url(self.database_url).get_backend_name()
+        if dialect is not None and found != dialect:
+            test.skipTest('the ironic of %s runs on %s, not %s'
+                          % (variable, found, dialect))
         try:
             requests.get(self.url, timeout=10)
         except requests.ConnectionError:
