@@ -5,7 +5,10 @@
 # local connections. A server that is not running is reported and left
 # alone: its tests then skip.
 #
-# Also raises MariaDB's max_allowed_packet so that the 16 MiB documents
+# Also creates, empty, the ironic39_citest database on each server for the
+# ironic 39.0.0 that .ci/run starts on it (tools/ironic/start-ironic.sh
+# with IRONIC_DATABASE_URL; ironic-dbsync makes its schema), and raises
+# MariaDB's max_allowed_packet so that the 16 MiB documents
 # the storage tests write fit in one statement.
 
 DB_ROOT_PW=${MYSQL_ROOT_PW:-}
@@ -23,6 +26,8 @@ GRANT ALL PRIVILEGES ON *.* TO '$DB_USER'@'%' WITH GRANT OPTION;
 GRANT ALL PRIVILEGES ON *.* TO '$DB_USER'@'localhost' WITH GRANT OPTION;
 DROP DATABASE IF EXISTS openstack_citest;
 CREATE DATABASE openstack_citest CHARACTER SET utf8mb4;
+DROP DATABASE IF EXISTS ironic39_citest;
+CREATE DATABASE ironic39_citest CHARACTER SET utf8mb4;
 SET GLOBAL max_allowed_packet = $MAX_PACKET;
 FLUSH PRIVILEGES;
 SQL
@@ -35,6 +40,10 @@ if command -v psql >/dev/null && pg_isready -h 127.0.0.1 -q; then
     psql -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS openstack_citest"
     psql -h 127.0.0.1 -U postgres -c \
         "CREATE DATABASE openstack_citest OWNER $DB_USER"
+    psql -h 127.0.0.1 -U postgres -c \
+        "DROP DATABASE IF EXISTS ironic39_citest WITH (FORCE)"
+    psql -h 127.0.0.1 -U postgres -c \
+        "CREATE DATABASE ironic39_citest OWNER $DB_USER"
 else
     echo "PostgreSQL is not answering on 127.0.0.1:5432; its tests will skip."
 fi

@@ -66,7 +66,7 @@
 # 32.1.0: expect 4 to 7 s to start once installed (about 40 s more for
 # the first install), about 4 s to stop, and about 180 MB of memory
 # (proportional set size of the two processes; 270 MB resident).
-# 39.0.0: expect 6 to 8 s to start once installed, on SQLite as on an
+# 39.0.0: expect 6 to 12 s to start once installed, on SQLite as on an
 # empty MariaDB or PostgreSQL database that ironic-dbsync upgrades (up to
 # 18 s seen for that upgrade on MariaDB on a busy machine); about 40 s
 # more for the first install (60 s with pip's cache cold), about 4 s to
