@@ -11,6 +11,7 @@ before anything is written.
 """
 
 import datetime
+import json
 
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
@@ -58,6 +59,25 @@ _alembic_version = sa.Table(
     sa.Column('version_num', sa.String(32)))
 
 
+# How many times a write that lost a deadlock is tried again.
+DEADLOCK_RETRIES = 5
+
+
+def encode(value):
+    """JSON text as ironic writes it: ASCII, every other character
+    escaped, which a MySQL table still in utf8mb3 (ironic 32.x's and
+    older) can hold."""
+    return json.dumps(value, ensure_ascii=True).encode()
+
+
+def _is_deadlock(exc):
+    """Whether the server chose this transaction as a deadlock's victim
+    (MySQL's error 1213, PostgreSQL's 40P01)."""
+    orig = getattr(exc, 'orig', None)
+    return (getattr(orig, 'pgcode', None) == '40P01'
+            or (getattr(orig, 'args', None) or (None,))[0] == 1213)
+
+
 def _reason(exc):
     """The driver's first line, without SQLAlchemy's link or the
     statement (which may hold a document)."""
@@ -72,6 +92,7 @@ class DatabaseInventory:
     """
 
     name = 'database'
+    encode = staticmethod(encode)
 
     def __init__(self, conf):
         url = conf.ironic_inventory.connection
@@ -91,12 +112,19 @@ class DatabaseInventory:
                       'installed: %s' % exc)
 
     def _run(self, operation, work):
-        try:
-            with self._engine.begin() as connection:
-                return work(connection)
-        except sa_exc.SQLAlchemyError as exc:
-            raise exception.IronicInventoryError(
-                backend=self.name, operation=operation, reason=_reason(exc))
+        """``work(connection)`` in a transaction, tried again when it
+        loses a deadlock (deleting and inserting a node's rows can, on
+        MySQL, against another writer)."""
+        for attempt in range(DEADLOCK_RETRIES + 1):
+            try:
+                with self._engine.begin() as connection:
+                    return work(connection)
+            except sa_exc.SQLAlchemyError as exc:
+                if _is_deadlock(exc) and attempt < DEADLOCK_RETRIES:
+                    continue
+                raise exception.IronicInventoryError(
+                    backend=self.name, operation=operation,
+                    reason=_reason(exc))
 
     def check(self):
         """Refuse a schema this release does not know.

@@ -44,7 +44,8 @@ Write = collections.namedtuple(
 Write.__doc__ = """One node's inspection, to be written in ironic's storage.
 
 ``key`` is how the storage names the node (its id in ironic's database,
-its UUID in Swift); ``inventory`` and ``plugin_data`` are JSON bytes;
+its UUID in Swift); ``inventory`` and ``plugin_data`` are JSON bytes,
+as the storage's ``encode`` makes them;
 ``written_at`` is when the inspection was stored here (a naive UTC
 datetime, or None); ``seen`` is when ironic's copy, which this one
 replaces, was written, or None where ironic had none.

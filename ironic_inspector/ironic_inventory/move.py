@@ -227,8 +227,8 @@ class Move:
                 and written_at is not None and seen > written_at):
             self._finish(node_uuid, Outcome.NEWER_IN_IRONIC)
             return None
-        return layout.Write(key, json_codec.dumps(data.inventory),
-                            json_codec.dumps(data.plugin_data),
+        return layout.Write(key, self.target.encode(data.inventory),
+                            self.target.encode(data.plugin_data),
                             written_at, seen)
 
     def _write(self, pending, pool):

@@ -32,6 +32,7 @@ class SwiftInventory(swift_storage.SwiftStore):
     """
 
     name = 'swift'
+    encode = staticmethod(json_codec.dumps)
 
     def __init__(self, conf, ironic):
         super().__init__(conf)

@@ -205,6 +205,10 @@ class Ironic39Swift(fixtures.Fixture):
             auth_version='1')
         self.client.put_container(self.container)
 
+    @staticmethod
+    def _name(uuid, part):
+        return 'inspector_data-%s-%s' % (uuid, part)
+
     def write(self, uuid, inventory, plugin_data, parts=('inventory',
                                                          'plugin')):
         """Store the node's documents under ironic's object names."""
@@ -212,10 +216,14 @@ class Ironic39Swift(fixtures.Fixture):
                                ('plugin', plugin_data)):
             if part not in parts:
                 continue
-            name = 'inspector_data-%s-%s' % (uuid, part)
-            self.client.put_object(self.container, name,
+            self.client.put_object(self.container, self._name(uuid, part),
                                    json.dumps(document))
-            self.addCleanup(self._delete, name)
+            self.addCleanup(self._delete, self._name(uuid, part))
+
+    def forget(self, uuid):
+        """Delete at cleanup the node's objects, whoever writes them."""
+        for part in ('inventory', 'plugin'):
+            self.addCleanup(self._delete, self._name(uuid, part))
 
     def _delete(self, name):
         try:
