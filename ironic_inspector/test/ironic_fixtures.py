@@ -36,9 +36,11 @@ def settings(test, keystone=False):
     variable = 'IRONIC_KEYSTONE_STATE_DIR' if keystone else 'IRONIC_STATE_DIR'
     env = topology_fixtures.load_env(test, variable, 'ironic/start-ironic.sh')
     strategy = env.get('IRONIC_TEST_AUTH_STRATEGY', 'noauth')
-    if strategy != ('keystone' if keystone else 'noauth'):
-        test.skipTest('the ironic of %s runs with auth_strategy %s'
-                      % (variable, strategy))
+    wanted = 'keystone' if keystone else 'noauth'
+    if strategy != wanted:
+        test.skipTest('the ironic of %s runs with auth_strategy %s, not %s '
+                      '(IRONIC_AUTH_STRATEGY of tools/ironic/start-ironic.sh)'
+                      % (variable, strategy, wanted))
     if keystone:
         _skip_unless_on_the_test_keystone(test, variable, env)
     url = env['IRONIC_TEST_URL']
