@@ -1,12 +1,15 @@
 """A real ironic 32.1.0 for the tests, as tools/ironic/start-ironic.sh
-starts it: noauth, fake-hardware, and its ``inspector`` inspect interface
-calling our API at ``IRONIC_TEST_INSPECTOR_URL``.
+starts it: fake-hardware, and its ``inspector`` inspect interface calling
+our API at ``IRONIC_TEST_INSPECTOR_URL``. The ironic of
+``IRONIC_STATE_DIR`` runs without authentication; the one of
+``IRONIC_KEYSTONE_STATE_DIR`` (``IRONIC_AUTH_STRATEGY=keystone``) checks
+tokens of the test Keystone and finds our API in its catalog.
 
-Tests that need it skip, saying so, when ``IRONIC_STATE_DIR`` names no
-state directory of the script, or ironic does not answer. Nodes are made
-and driven through ironic's REST API, as an operator's client does; the
-main path of the end-to-end tests uses the real ``openstack baremetal``
-commands.
+Tests that need one skip, saying so, when its variable names no state
+directory of the script, it runs with the other strategy (or another
+Keystone), or does not answer. Nodes are made and driven through
+ironic's REST API, as an operator's client does; the main path of the
+end-to-end tests uses the real ``openstack baremetal`` commands.
 """
 
 import os
@@ -18,6 +21,7 @@ import urllib.parse
 import fixtures
 import requests
 
+from ironic_inspector.test import keystone_fixtures
 from ironic_inspector.test import topology_fixtures
 
 # Node inventories (GET /v1/nodes/<node>/inventory) came in 1.81.
@@ -25,11 +29,20 @@ API_VERSION = '1.81'
 OPENSTACK = os.path.join(os.path.dirname(sys.executable), 'openstack')
 
 
-def settings(test):
+def settings(test, keystone=False):
     """``(ironic's URL, the port of the inspector API it calls)`` of the
-    running test ironic; skips ``test`` when there is none."""
-    env = topology_fixtures.load_env(test, 'IRONIC_STATE_DIR',
-                                     'ironic/start-ironic.sh')
+    running test ironic, on the test Keystone when ``keystone``; skips
+    ``test`` when there is none."""
+    variable = 'IRONIC_KEYSTONE_STATE_DIR' if keystone else 'IRONIC_STATE_DIR'
+    env = topology_fixtures.load_env(test, variable, 'ironic/start-ironic.sh')
+    strategy = env.get('IRONIC_TEST_AUTH_STRATEGY', 'noauth')
+    wanted = 'keystone' if keystone else 'noauth'
+    if strategy != wanted:
+        test.skipTest('the ironic of %s runs with auth_strategy %s, not %s '
+                      '(IRONIC_AUTH_STRATEGY of tools/ironic/start-ironic.sh)'
+                      % (variable, strategy, wanted))
+    if keystone:
+        _skip_unless_on_the_test_keystone(test, variable, env)
     url = env['IRONIC_TEST_URL']
     try:
         requests.get(url, timeout=10)
@@ -38,12 +51,31 @@ def settings(test):
     return url, urllib.parse.urlsplit(env['IRONIC_TEST_INSPECTOR_URL']).port
 
 
-class IronicNodes(fixtures.Fixture):
-    """Nodes of the test ironic at ``url``, deleted at cleanup."""
+def _skip_unless_on_the_test_keystone(test, variable, env):
+    reason = keystone_fixtures.skip_reason()
+    if reason:
+        test.skipTest(reason)
+    if env['IRONIC_TEST_KEYSTONE_AUTH_URL'] != keystone_fixtures.auth_url():
+        test.skipTest('the ironic of %s checks tokens of the Keystone at '
+                      '%s, not the test Keystone at %s'
+                      % (variable, env['IRONIC_TEST_KEYSTONE_AUTH_URL'],
+                         keystone_fixtures.auth_url()))
 
-    def __init__(self, url):
+
+class IronicNodes(fixtures.Fixture):
+    """Nodes of the test ironic at ``url``, deleted at cleanup.
+
+    :param token: with Keystone, a callable that gives the token of the
+        calls to ironic's REST API.
+    :param client_options: with Keystone, the ``openstack`` command's
+        options that authenticate it; it then finds ironic in the catalog.
+    """
+
+    def __init__(self, url, token=None, client_options=None):
         super().__init__()
         self.url = url
+        self.token = token
+        self.client_options = client_options
 
     def _setUp(self):
         self.session = requests.Session()
@@ -52,8 +84,10 @@ class IronicNodes(fixtures.Fixture):
         self.addCleanup(self._delete_all)
 
     def _call(self, method, path, expected=(200, 201, 202, 204), **kwargs):
+        headers = {'X-Auth-Token': self.token()} if self.token else {}
         response = self.session.request(method, self.url + path,
-                                        timeout=60, **kwargs)
+                                        headers=headers, timeout=60,
+                                        **kwargs)
         if response.status_code not in expected:
             raise AssertionError('%s %s: %d %s' % (
                 method, path, response.status_code, response.text))
@@ -105,9 +139,11 @@ class IronicNodes(fixtures.Fixture):
         """
         environment = {name: value for name, value in os.environ.items()
                        if not name.startswith('OS_')}
-        environment.update(OS_AUTH_TYPE='none', OS_ENDPOINT=self.url,
-                           OS_BAREMETAL_API_VERSION=API_VERSION)
-        result = subprocess.run([OPENSTACK, 'baremetal', *args],
+        environment['OS_BAREMETAL_API_VERSION'] = API_VERSION
+        if not self.client_options:
+            environment.update(OS_AUTH_TYPE='none', OS_ENDPOINT=self.url)
+        result = subprocess.run([OPENSTACK, *(self.client_options or ()),
+                                 'baremetal', *args],
                                 capture_output=True, text=True, timeout=120,
                                 env=environment)
         if result.returncode:

@@ -29,6 +29,7 @@ Account = collections.namedtuple('Account', 'user password project')
 # system)
 _ACCOUNTS = {
     'admin': ('ADMIN', 'KEYSTONE_TEST_ADMIN_PROJECT'),
+    'system-admin': ('ADMIN', None),
     'inspector': ('INSPECTOR', 'KEYSTONE_TEST_SERVICE_PROJECT'),
     'ironic': ('IRONIC', 'KEYSTONE_TEST_SERVICE_PROJECT'),
     'member': ('MEMBER', 'KEYSTONE_TEST_MEMBER_PROJECT'),
@@ -83,8 +84,10 @@ def token_expiration():
 
 def account(kind):
     """The :class:`Account` of ``kind``: admin (admin of project admin),
-    inspector and ironic (service role in the service project), member
-    (member of project demo), reader (reader of the system)."""
+    system-admin (the same user, admin of the system, as ironic's default
+    policy wants an operator), inspector and ironic (service role in the
+    service project), member (member of project demo), reader (reader of
+    the system)."""
     infix, project_variable = _ACCOUNTS[kind]
     env = environment()
     return Account(
@@ -113,12 +116,11 @@ def _token(session, kind):
                              % (kind, exc))
 
 
-def authtoken_options():
-    """``[keystone_authtoken]`` of an API that checks tokens as the
-    ironic-inspector service user."""
-    user = account('inspector')
+def password_options(kind):
+    """keystoneauth1's options of a configuration group (the password
+    plugin) that authenticates as ``kind``'s service user."""
+    user = account(kind)
     return {
-        'www_authenticate_uri': auth_url(),
         'auth_type': 'password',
         'auth_url': auth_url(),
         'username': user.user,
@@ -128,6 +130,13 @@ def authtoken_options():
         'project_domain_id': DOMAIN,
         'region_name': region(),
     }
+
+
+def authtoken_options():
+    """``[keystone_authtoken]`` of an API that checks tokens as the
+    ironic-inspector service user."""
+    return dict(password_options('inspector'),
+                www_authenticate_uri=auth_url())
 
 
 def client_options(kind):

@@ -2,13 +2,14 @@
 # Start a real ironic on 127.0.0.1 for the tests that run it beside this
 # project: the all-in-one "ironic" command (API and conductor in one
 # service, no message bus; oslo.service runs it in one worker process
-# under a master process), without authentication, with the fake-hardware
-# hardware type. Two releases:
+# under a master process), without authentication (or with Keystone's,
+# see IRONIC_AUTH_STRATEGY), with the fake-hardware hardware type. Two
+# releases:
 #
 #   32.1.0 (the default)  every interface is a fake one but inspection:
 #       the "inspector" inspect interface (enabled and the default), which
-#       calls the ironic-inspector API at $IRONIC_INSPECTOR_URL, as ironic
-#       up to 32.x does in production.
+#       calls the ironic-inspector API at $IRONIC_INSPECTOR_URL (or the
+#       catalog's), as ironic up to 32.x does in production.
 #   39.0.0  an ironic without the "inspector" inspect interface, which
 #       keeps inspection data in its own inventory storage
 #       ([inventory]data_backend: the table node_inventory, or Swift) and
@@ -45,7 +46,23 @@
 #                        IRONIC_SWIFT_AUTH_URL, IRONIC_SWIFT_USERNAME, ...,
 #                        or IRONIC_SWIFT_ENDPOINT_OVERRIDE), written as is
 #   IRONIC_INSPECTOR_URL the ironic-inspector API ironic 32.1.0 calls
-#                        (default http://127.0.0.1:5050)
+#                        (default http://127.0.0.1:5050; noauth only)
+#   IRONIC_AUTH_STRATEGY noauth (the default) or keystone: the Keystone of
+#                        tools/keystone/start.sh, whose env file in
+#                        $KEYSTONE_STATE_DIR (default
+#                        /tmp/ironic-inspector-keystone) says where it is
+#                        and the passwords; it must be running. Ironic
+#                        then checks tokens as the "ironic" service user
+#                        ([keystone_authtoken]), registers its API in the
+#                        catalog as the baremetal service
+#                        (tools/keystone/create-accounts.py with
+#                        IRONIC_URL), and calls the inspector API the
+#                        catalog names (baremetal-introspection) with its
+#                        service user's token ([inspector]auth_type =
+#                        password, no endpoint_override). The service role
+#                        of the service project has the elevated access
+#                        ironic's default policy gives it with
+#                        [DEFAULT]rbac_service_role_elevated_access.
 #   IRONIC_STATUS_CHECK_PERIOD  seconds between ironic 32.1.0's polls of
 #                        ironic-inspector while a node inspects (default 2;
 #                        ironic's own default, 60, would slow every test)
@@ -57,10 +74,10 @@
 #                        whose options win (e.g. [inspector]auth_type =
 #                        http_basic, [conductor]inspect_wait_timeout)
 #
-# Nothing goes beyond loopback: no DHCP, no image service, no Keystone,
-# no Nova, no message bus (rpc_transport = none). The variables the tests
-# read are written to $IRONIC_STATE_DIR/env (with the release, the
-# database URL and the inventory backend); ironic logs to
+# Nothing goes beyond loopback: no DHCP, no image service, no Nova, no
+# message bus (rpc_transport = none). The variables the tests read are
+# written to $IRONIC_STATE_DIR/env (with the release, the database URL,
+# the inventory backend and the auth strategy); ironic logs to
 # $IRONIC_STATE_DIR/ironic.log; tools/ironic/stop-ironic.sh stops it by
 # the PID in $IRONIC_STATE_DIR/ironic.pid.
 # 32.1.0: expect 4 to 7 s to start once installed (about 40 s more for
@@ -79,6 +96,7 @@ RELEASE=${IRONIC_RELEASE:-32.1.0}
 BACKEND=${IRONIC_INVENTORY_BACKEND:-database}
 SWIFT_CONTAINER=${IRONIC_SWIFT_CONTAINER:-introspection_data_container}
 INSPECTOR_URL=${IRONIC_INSPECTOR_URL:-http://127.0.0.1:5050}
+AUTH_STRATEGY=${IRONIC_AUTH_STRATEGY:-noauth}
 STATUS_CHECK_PERIOD=${IRONIC_STATUS_CHECK_PERIOD:-2}
 URL=http://127.0.0.1:$PORT
 CONFIG=$STATE/ironic.conf
@@ -104,6 +122,84 @@ running() {
     [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null
 }
 
+# The test Keystone's variables (KEYSTONE_TEST_*); the inspector API is
+# the one its catalog names.
+load_keystone() {
+    local env=${KEYSTONE_STATE_DIR:-/tmp/ironic-inspector-keystone}/env
+    if [ ! -f "$env" ]; then
+        echo "IRONIC_AUTH_STRATEGY=keystone: no $env; start" \
+             "tools/keystone/start.sh first" >&2
+        exit 1
+    fi
+    source "$env"
+    INSPECTOR_URL=$KEYSTONE_TEST_INSPECTOR_URL
+}
+
+# A user's options of keystoneauth1's password plugin, for a section.
+password_auth() {
+    cat <<CONF
+auth_type = password
+auth_url = $KEYSTONE_TEST_AUTH_URL
+username = $1
+password = $2
+user_domain_id = default
+project_name = $KEYSTONE_TEST_SERVICE_PROJECT
+project_domain_id = default
+region_name = $KEYSTONE_TEST_REGION
+CONF
+}
+
+# The authentication lines of ironic.conf's sections: none, or Keystone's.
+default_auth() {
+    echo "auth_strategy = $AUTH_STRATEGY"
+    [ "$AUTH_STRATEGY" = keystone ] || return 0
+    echo "rbac_service_role_elevated_access = true"
+}
+
+inspector_auth() {
+    if [ "$AUTH_STRATEGY" = keystone ]; then
+        password_auth "$KEYSTONE_TEST_IRONIC_USER" \
+            "$KEYSTONE_TEST_IRONIC_PASSWORD"
+    else
+        echo "endpoint_override = $INSPECTOR_URL"
+    fi
+}
+
+keystone_authtoken() {
+    [ "$AUTH_STRATEGY" = keystone ] || return 0
+    printf '\n[keystone_authtoken]\nwww_authenticate_uri = %s\n' \
+        "$KEYSTONE_TEST_AUTH_URL"
+    password_auth "$KEYSTONE_TEST_IRONIC_USER" "$KEYSTONE_TEST_IRONIC_PASSWORD"
+}
+
+# Ironic's API in the catalog, as the baremetal service.
+register_endpoint() {
+    (set -a
+     source "$KEYSTONE_STATE_DIR/passwords"
+     KEYSTONE_URL=${KEYSTONE_TEST_AUTH_URL%/v3}
+     REGION=$KEYSTONE_TEST_REGION
+     INSPECTOR_URL=$KEYSTONE_TEST_INSPECTOR_URL
+     IRONIC_URL=$URL
+     "$KEYSTONE_VENV/bin/python" "$TOOLS/keystone/create-accounts.py") >&2
+}
+
+# The headers of a call to ironic's API: with Keystone, a token of the
+# admin on the system (ironic's drivers are the system's).
+api_headers() {
+    echo 'X-OpenStack-Ironic-API-Version: latest'
+    [ "$AUTH_STRATEGY" = keystone ] || return 0
+    echo "X-Auth-Token: $(curl -sf -m 10 -o /dev/null -D - \
+        -H 'Content-Type: application/json' -d @- \
+        "$KEYSTONE_TEST_AUTH_URL/auth/tokens" <<JSON \
+        | awk 'tolower($1) == "x-subject-token:" {print $2}' | tr -d '\r'
+{"auth": {"identity": {"methods": ["password"], "password": {"user": {
+    "name": "$KEYSTONE_TEST_ADMIN_USER", "domain": {"id": "default"},
+    "password": "$KEYSTONE_TEST_ADMIN_PASSWORD"}}},
+  "scope": {"system": {"all": true}}}}
+JSON
+)"
+}
+
 configure() {
     local swift=
     mkdir -p "$STATE/locks" "$STATE/tmp" "$STATE/tftpboot" "$STATE/httpboot"
@@ -112,7 +208,7 @@ configure() {
     fi
     cat > "$CONFIG" <<CONF
 [DEFAULT]
-auth_strategy = noauth
+$(default_auth)
 rpc_transport = none
 host = ironic-inspector-tests
 my_ip = 127.0.0.1
@@ -171,6 +267,7 @@ tftp_root = $STATE/tftpboot
 http_root = $STATE/httpboot
 http_url = http://127.0.0.1:$PORT
 $swift
+$(keystone_authtoken)
 CONF
 }
 
@@ -189,7 +286,7 @@ inspector_section() {
     [ "$RELEASE" = 32.1.0 ] || return 0
     cat <<SECTION
 [inspector]
-endpoint_override = $INSPECTOR_URL
+$(inspector_auth)
 status_check_period = $STATUS_CHECK_PERIOD
 require_managed_boot = false
 
@@ -244,8 +341,8 @@ wait_for_api() {
             return 1
         fi
         if curl -sf -m 5 "$URL/" | grep -q '"versions"' \
-                && curl -sf -m 5 -H 'X-OpenStack-Ironic-API-Version: latest' \
-                    "$URL/v1/drivers" | grep -q '"fake-hardware"'; then
+                && api_headers | curl -sf -m 5 -H @- "$URL/v1/drivers" \
+                    | grep -q '"fake-hardware"'; then
             return 0
         fi
         sleep 0.5
@@ -263,6 +360,7 @@ start() {
     VENV=$("$INSTALL")
     configure
     create_schema
+    [ "$AUTH_STRATEGY" = noauth ] || register_endpoint
     setsid "$VENV/bin/ironic" "${CONFIGS[@]}" >>"$LOG" 2>&1 </dev/null &
     echo $! > "$PIDFILE"
 }
@@ -280,14 +378,24 @@ export IRONIC_TEST_STATE_DIR=$STATE
 export IRONIC_TEST_LOG=$LOG
 export IRONIC_TEST_INSPECTOR_URL=$INSPECTOR_URL
 export IRONIC_TEST_STATUS_CHECK_PERIOD=$STATUS_CHECK_PERIOD
+export IRONIC_TEST_AUTH_STRATEGY=$AUTH_STRATEGY
 export IRONIC_PORT=$PORT
 ENV
+    if [ "$AUTH_STRATEGY" = keystone ]; then
+        echo "export IRONIC_TEST_KEYSTONE_AUTH_URL=$KEYSTONE_TEST_AUTH_URL" \
+            >> "$STATE/env"
+    fi
 }
 
 # An ironic that runs already keeps its settings and the env file written
 # when it started.
 if ! running; then
     started=$SECONDS
+    case $AUTH_STRATEGY in
+        noauth) ;;
+        keystone) load_keystone ;;
+        *) echo "IRONIC_AUTH_STRATEGY: noauth or keystone" >&2; exit 1 ;;
+    esac
     start
     wait_for_api
     echo "ironic answers at $URL (started in $((SECONDS - started)) s)" >&2

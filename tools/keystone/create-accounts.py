@@ -14,6 +14,9 @@ is moved. Reads everything from the environment (start.sh sets it):
     IRONIC_PASSWORD       of ironic, service role on "service"
     MEMBER_PASSWORD       of demo-member, member role on "demo"
     READER_PASSWORD       of system-reader, reader role on the system
+    IRONIC_URL            optional: the URL of ironic's API, registered as
+                          the baremetal service (tools/ironic/start-ironic.sh
+                          with IRONIC_AUTH_STRATEGY=keystone sets it)
 """
 
 import os
@@ -82,10 +85,21 @@ def main():
             target = '/projects/%s/users/%s' % (project_id, user_id)
         identity.call('PUT', '%s/roles/%s' % (target, roles[role]))
 
-    service_id = identity.ensure('services', name='ironic-inspector',
-                                 type=SERVICE_TYPE,
-                                 description='Bare metal introspection')
-    url, region = os.environ['INSPECTOR_URL'], os.environ['REGION']
+    region = os.environ['REGION']
+    ensure_endpoints(identity, 'ironic-inspector', SERVICE_TYPE,
+                     'Bare metal introspection', os.environ['INSPECTOR_URL'],
+                     region)
+    if os.environ.get('IRONIC_URL'):
+        ensure_endpoints(identity, 'ironic', 'baremetal',
+                         'Bare metal provisioning', os.environ['IRONIC_URL'],
+                         region)
+
+
+def ensure_endpoints(identity, name, service_type, description, url, region):
+    """The service ``name`` of ``service_type``, with its endpoints of
+    ``INTERFACES`` at ``url``: created, or moved there."""
+    service_id = identity.ensure('services', name=name, type=service_type,
+                                 description=description)
     for interface in INTERFACES:
         endpoint = identity.find('endpoints', service_id=service_id,
                                  interface=interface)

@@ -5,8 +5,12 @@ polls its status, aborts it, and reads the processed document into its
 own node inventory; our processing writes the node's properties and
 ports back to ironic. Ironic runs as tools/ironic/start-ironic.sh starts
 it, calling our API on the one port its configuration names: these tests
-run one after the other (see .stestr.conf).
+run one after the other (see .stestr.conf). The last ones run everything
+on the test Keystone: a second ironic, which finds our API in the
+catalog, on the port of the catalog's inspector endpoint.
 """
+
+import functools
 
 import json
 import os
@@ -19,7 +23,9 @@ import requests
 from ironic_inspector.test import base
 from ironic_inspector.test.functional import served_api
 from ironic_inspector.test.functional import test_api_release12
+from ironic_inspector.test.functional import test_keystone
 from ironic_inspector.test import ironic_fixtures
+from ironic_inspector.test import keystone_fixtures
 from ironic_inspector.test import release12
 
 _INDEXES = random.Random()
@@ -45,9 +51,16 @@ class IronicScenario:
                                   name=name)
         return uuid, document, pxe_mac
 
-    def inspector(self, method, path, document=None):
+    def inspector_headers(self):
+        """The headers of an operator's call to the inspector's API."""
+        return {}
+
+    def inspector(self, method, path, document=None, as_ramdisk=False):
+        """A call to the inspector's API, as the operator, or as the
+        ramdisk (which has no credentials)."""
+        headers = {} if as_ramdisk else self.inspector_headers()
         return requests.request(method, self.inspector_url + path,
-                                json=document, timeout=120)
+                                json=document, headers=headers, timeout=120)
 
     def inspect(self, uuid):
         """``openstack baremetal node inspect``; returns once the
@@ -86,7 +99,8 @@ class IronicScenario:
         self.assertFalse(status['finished'])
         # The inspector manages boot: the node was set to PXE and rebooted.
         self.wait_for_power(uuid, 'power on')
-        response = self.inspector('POST', '/v1/continue', document)
+        response = self.inspector('POST', '/v1/continue', document,
+                                  as_ramdisk=True)
         self.assertEqual((200, {'uuid': uuid}),
                          (response.status_code, response.json()))
         self.ironic.wait_for(uuid, 'manageable')
@@ -121,21 +135,46 @@ class IronicScenario:
                           if key != 'inventory'}, inventory['plugin_data'])
         return uuid, processed
 
+    def check_abort(self):
+        """``openstack baremetal node abort`` while the inspector waits
+        for the ramdisk; returns the node's UUID."""
+        uuid, document, _ = self.ironic_node()
+        self.inspect(uuid)
+        self.ironic.openstack('node', 'abort', uuid)
+        self.ironic.wait_for(uuid, 'inspect failed')
+        status = self.wait_for_status(uuid, 'error')
+        self.assertEqual((True, 'Canceled by operator'),
+                         (status['finished'], status['error']))
+        # Its lookup data went with the abort: a late ramdisk is not taken.
+        self.assertEqual(404, self.inspector('POST', '/v1/continue', document,
+                                             as_ramdisk=True).status_code)
+        self.wait_for_power(uuid, 'power off')
+        return uuid
+
 
 class IronicBase(IronicScenario, served_api.ServedApiTestCase):
     """Our API, on a SQLite file, with the test ironic as its [ironic]."""
 
     OPTIONS = {}
+    # Whether the test ironic, and our API, are on the test Keystone.
+    KEYSTONE = False
 
     def setUp(self):
-        ironic_url, self.api_port = ironic_fixtures.settings(self)
-        self.OPTIONS = dict(type(self).OPTIONS, ironic={
-            'auth_type': 'none', 'endpoint_override': ironic_url,
-            'max_retries': '5', 'retry_interval': '1'})
+        ironic_url, self.api_port = ironic_fixtures.settings(
+            self, keystone=self.KEYSTONE)
+        self.OPTIONS = dict(type(self).OPTIONS, ironic=dict(
+            self.ironic_options(ironic_url), max_retries='5',
+            retry_interval='1'))
         super().setUp()
         self.inspector_url = self.api.url
-        self.ironic = self.useFixture(
-            ironic_fixtures.IronicNodes(ironic_url))
+        self.ironic = self.useFixture(self.ironic_nodes(ironic_url))
+
+    def ironic_options(self, ironic_url):
+        """How our API reaches ironic: [ironic]'s authentication."""
+        return {'auth_type': 'none', 'endpoint_override': ironic_url}
+
+    def ironic_nodes(self, ironic_url):
+        return ironic_fixtures.IronicNodes(ironic_url)
 
 
 class IronicTestCase(IronicBase):
@@ -202,16 +241,7 @@ class IronicScenariosTestCase(IronicBase):
                          self.stored(uuid, processed=False)['error'])
 
     def test_abort(self):
-        uuid, document, _ = self.ironic_node()
-        self.inspect(uuid)
-        self.ironic.openstack('node', 'abort', uuid)
-        self.ironic.wait_for(uuid, 'inspect failed')
-        status = self.wait_for_status(uuid, 'error')
-        self.assertEqual((True, 'Canceled by operator'),
-                         (status['finished'], status['error']))
-        # Its lookup data went with the abort: a late ramdisk is not taken.
-        self.assertEqual(404, self.post('/v1/continue', document).status_code)
-        self.wait_for_power(uuid, 'power off')
+        self.check_abort()
 
     def test_start_by_name_with_boot_left_to_ironic(self):
         name = 'node-%d' % _INDEXES.randrange(10 ** 6)
@@ -279,3 +309,49 @@ class IronicPeriodicTestCase(IronicBase):
         self.assertIn('Introspection timeout', node['last_error'])
         self.assertEqual('Introspection timeout',
                          self.wait_for_status(uuid, 'error')['error'])
+
+
+class KeystoneIronicTestCase(IronicBase, test_keystone.KeystoneApiBase):
+    """Everything on the test Keystone. The ironic of
+    ``IRONIC_KEYSTONE_STATE_DIR`` checks tokens and calls our API, which it
+    finds in the catalog, as its ironic service user; our API checks
+    tokens and listens where the catalog says; our [ironic] authenticates
+    as the ironic-inspector service user and finds ironic in the catalog;
+    the operator is the admin of the system, as ironic's policy wants."""
+
+    KEYSTONE = True
+
+    def ironic_options(self, ironic_url):
+        # No endpoint_override: the catalog's baremetal endpoint.
+        return keystone_fixtures.password_options('inspector')
+
+    def ironic_nodes(self, ironic_url):
+        return ironic_fixtures.IronicNodes(
+            ironic_url, token=functools.partial(self.tokens.get,
+                                                'system-admin'),
+            client_options=keystone_fixtures.client_options('system-admin'))
+
+    def inspector_headers(self):
+        return {'X-Auth-Token': self.tokens.get('system-admin')}
+
+    def assertCalledByIronic(self, method, path):
+        """Ironic called our API with its service user's token."""
+        user_id = keystone_fixtures.session('ironic').get_user_id()
+        self.assertRegex(self.api.log(), '%s .*%s %s 20[02] in'
+                         % (user_id, method, path))
+
+    def test_inspect_end_to_end(self):
+        uuid, processed = self.check_inspect_end_to_end()
+        self.assertEqual(processed, self.stored(uuid, processed=True))
+        introspection = '/v1/introspection/%s' % uuid
+        for method, path in (('POST', introspection),
+                             ('GET', introspection),
+                             ('GET', introspection + '/data')):
+            self.assertCalledByIronic(method, path)
+        self.assertNoSecretLogged()
+
+    def test_abort(self):
+        uuid = self.check_abort()
+        self.assertCalledByIronic('POST', '/v1/introspection/%s/abort'
+                                  % uuid)
+        self.assertNoSecretLogged()
