@@ -138,32 +138,31 @@ class Ironic:
 
         :raises: IronicNodeNotFound, IronicCallFailed
         """
-        try:
-            node = self._call('read the node', ident,
-                              'get_node', ident,
-                              fields=['uuid', 'name', 'provision_state',
-                                      'driver_info'])
-        except exception.IronicCallFailed as exc:
-            if exc.status_code == 404:
-                raise exception.IronicNodeNotFound(node=ident)
-            raise
+        node = self._find('read the node', ident, 'get_node', ident,
+                          fields=['uuid', 'name', 'provision_state',
+                                  'driver_info'])
+        if node is None:
+            raise exception.IronicNodeNotFound(node=ident)
         return IronicNode(node.id, node.name, node.provision_state,
                           bmc_addresses(node.driver_info or {},
                                         self._bmc_fields))
+
+    def _find(self, call, node, func, *args, **kwargs):
+        """Like :meth:`_call`, but None where ironic answers 404."""
+        try:
+            return self._call(call, node, func, *args, **kwargs)
+        except exception.IronicCallFailed as exc:
+            if exc.status_code == 404:
+                return None
+            raise
 
     def node_exists(self, node_uuid):
         """Whether ironic has a node of this UUID.
 
         :raises: IronicCallFailed
         """
-        try:
-            self._call('read the node', node_uuid, 'get_node', node_uuid,
-                       fields=['uuid'])
-        except exception.IronicCallFailed as exc:
-            if exc.status_code == 404:
-                return False
-            raise
-        return True
+        return self._find('read the node', node_uuid, 'get_node', node_uuid,
+                          fields=['uuid']) is not None
 
     def inventory(self, node_uuid):
         """The inventory and plugin data ironic serves for the node (API
@@ -171,14 +170,8 @@ class Ironic:
 
         :raises: IronicCallFailed
         """
-        try:
-            found = self._call('read the inventory', node_uuid,
-                               'get_node_inventory', node_uuid)
-        except exception.IronicCallFailed as exc:
-            if exc.status_code == 404:
-                return None
-            raise
-        return found
+        return self._find('read the inventory', node_uuid,
+                          'get_node_inventory', node_uuid)
 
     def ports(self, node_uuid):
         """The node's ports."""

@@ -109,10 +109,13 @@ class Ironic39Nodes(fixtures.Fixture):
                 method, path, response.status_code, response.text))
         return response
 
-    def create(self, name=None):
-        """An enrolled fake-hardware node; returns its UUID."""
-        node = self._call('POST', '/v1/nodes', json={
-            'driver': 'fake-hardware', 'name': name}).json()
+    def create(self, name=None, uuid=None):
+        """An enrolled fake-hardware node (of this UUID, if given);
+        returns its UUID."""
+        fields = {'driver': 'fake-hardware', 'name': name}
+        if uuid is not None:
+            fields['uuid'] = uuid
+        node = self._call('POST', '/v1/nodes', json=fields).json()
         self.nodes.append(node['uuid'])
         return node['uuid']
 

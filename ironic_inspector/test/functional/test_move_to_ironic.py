@@ -6,7 +6,9 @@ One class per storage of ironic: its database on SQLite, MariaDB and
 PostgreSQL, and Swift; each runs on the ironic that CI (or the developer)
 started, see ironic39_fixtures, and skips, saying why, without it. The
 inspector's own documents are in a SQLite database of the test's (in
-Swift too, for the Swift class, as 12.x kept them).
+Swift too, for the Swift class, as 12.x kept them). Last, the whole way
+out: ironic-inspector 12.5.0 writes, this release adopts its database,
+moves the data, and ironic 39.0.0 serves it.
 """
 
 import datetime
@@ -23,6 +25,7 @@ from ironic_inspector.test import commands
 from ironic_inspector.test import ironic39_fixtures
 from ironic_inspector.test import samples
 from ironic_inspector.test import swift_fixtures
+from ironic_inspector.test.functional import test_upgrade_12x
 
 
 def _processed(node_uuid):
@@ -267,3 +270,36 @@ class TestSwift(MoveTests, base.TestCase):
             self.skipTest('Swift cannot write an object in the past')
         self.objects.write(node_uuid, served['inventory'],
                            served['plugin_data'])
+
+
+class Release12TestCase(test_upgrade_12x.Release12TestMixin, base.TestCase):
+    """12.5.0 writes; this release adopts, moves; ironic 39.0.0 serves."""
+
+    def test_the_way_out(self):
+        peer = ironic39_fixtures.Ironic39(self, dialect='sqlite')
+        ironic = self.useFixture(ironic39_fixtures.Ironic39Nodes(peer))
+        moved, raw_only = (ironic.create() for _ in range(2))
+        documents = {moved: self.document('moved'),
+                     raw_only: self.document('raw')}
+        self.release(
+            ['add-node', moved], ['add-node', raw_only],
+            self.save_command(moved, True, documents[moved]),
+            self.save_command(moved, False, self.document('ignored')),
+            self.save_command(raw_only, False, documents[raw_only]))
+        self.command.options['ironic'] = {'auth_type': 'none',
+                                          'endpoint_override': peer.url}
+        self.command.options['ironic_inventory'] = {
+            'connection': peer.database_url}
+        self.command.write_config()
+
+        rc, _, err = self.dbsync('upgrade')
+        self.assertEqual(0, rc, err)
+        rc, out, err = self.command.run('migrate_data', '--from', 'database',
+                                        '--to', 'ironic', '--verify')
+        self.assertEqual(0, rc, out + err)
+        self.assertTrue(out.startswith('moved 2, identical 0,'), out)
+        self.assertEqual(_served(documents[moved]),
+                         ironic.inventory_save(moved))
+        self.assertEqual({'inventory': documents[raw_only]['inventory'],
+                          'plugin_data': {}},
+                         ironic.inventory_save(raw_only))
