@@ -78,3 +78,41 @@ class MigrateDataCommandTestCase(base.TestCase):
         self.assertNotIn('Secret-Key-123', out + err)
         self.assertRaises(exception.IntrospectionDataNotFound,
                           storage.get_backend('database').get, NODE)
+
+    def _move_error(self, **inventory):
+        self.command.options['ironic_inventory'] = inventory
+        self.command.write_config()
+        rc, out, err = self.command.run('migrate_data', '--from', 'database',
+                                        '--to', 'ironic')
+        self.assertEqual((1, ''), (rc, out), err)
+        self.assertEqual(1, len(err.splitlines()), err)
+        self.assertNotIn('Traceback', err)
+        return err
+
+    def test_to_ironic_needs_its_database(self):
+        err = self._move_error()
+        self.assertIn("[ironic_inventory]connection is not set: give it "
+                      "ironic's [database]connection", err)
+
+    def test_to_ironic_bad_url_keeps_its_password(self):
+        err = self._move_error(connection='mysql+pymysql//ironic:S3cret@db')
+        self.assertIn('[ironic_inventory]connection is not a database URL',
+                      err)
+        self.assertNotIn('S3cret', err)
+
+    def test_to_ironic_unreachable_database(self):
+        err = self._move_error(
+            connection='mysql+pymysql://ironic:S3cret@127.0.0.1:1/ironic')
+        self.assertIn("ironic's inventory storage (database) failed to read "
+                      "its schema revision: (2003, \"Can't connect", err)
+        self.assertNotIn('S3cret', err)
+
+    def test_to_ironic_in_swift_needs_ironic(self):
+        err = self._move_error(data_backend='swift')
+        self.assertIn('[ironic_inventory]data_backend = swift needs [ironic]',
+                      err)
+
+    def test_to_ironic_not_a_schema_of_ironic(self):
+        err = self._move_error(connection=self.command.database_url)
+        self.assertIn('the database is at revision', err)
+        self.assertIn('nothing was written', err)
