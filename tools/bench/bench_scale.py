@@ -24,7 +24,10 @@ of its own, wall time and peak RSS of:
 On Swift (10,000 documents by default): ``list`` against the bare
 container listing, ``purge`` against the listing and one bulk-delete
 request, and ``migrate-data --from database --to swift`` against bare
-PUTs from as many threads. The floors are in ``scale_floor.py``.
+PUTs from as many threads, and ``migrate-data --from database --to
+ironic`` into ironic's objects (the Swift-backed ironic 39.0.0 of
+IRONIC39_SWIFT_STATE_DIR, given a node for each of ours) against bare
+PUTs of two objects a node. The floors are in ``scale_floor.py``.
 
     python tools/bench/bench_scale.py [--sizes 10000 100000] \\
         [--backends sqlite mysql postgresql swift] [--swift-size 10000] \\
@@ -333,7 +336,7 @@ def swift_runs(size, operations, workdir):
     engine = sa.create_engine(url)
     migration.upgrade('head', engine=engine)
     print('swift: %d documents...' % size, file=sys.stderr)
-    fill(engine, size)
+    nodes = fill(engine, size)
     engine.dispose()
     runs = {}
     # The bare PUTs fill the container for list and the bare purge
@@ -351,7 +354,48 @@ def swift_runs(size, operations, workdir):
                                 '--older-than', '0'))
     if 'purge' in operations:
         runs['purge'] = (purge_floor, purge_run)
+    if 'move_to_ironic' in operations:
+        runs['move_to_ironic'] = ironic_swift_runs(config_file, url, nodes)
     return runs
+
+
+def ironic_swift_runs(config_file, url, nodes):
+    """(floor run, our run) of moving every node into ironic's objects,
+    ironic being the Swift-backed ironic 39.0.0 whose state directory
+    IRONIC39_SWIFT_STATE_DIR names (tools/ironic/start-ironic.sh), which
+    is given a node for each of ours in its database."""
+    env = {}
+    with open(os.path.join(os.environ['IRONIC39_SWIFT_STATE_DIR'],
+                           'env')) as env_file:
+        for line in env_file:
+            name, _, value = line.split(' ', 1)[1].strip().partition('=')
+            env[name] = value
+    ironic = sa.create_engine(env['IRONIC_TEST_DATABASE_URL'])
+    with ironic.begin() as conn:
+        for start in range(0, len(nodes), FILL_CHUNK):
+            conn.execute(sa.text(
+                "INSERT INTO nodes (uuid, driver, created_at) "
+                "VALUES (:uuid, 'fake-hardware', :at)"),
+                [{'uuid': u, 'at': datetime.datetime.utcnow()}
+                 for u in nodes[start:start + FILL_CHUNK]])
+    container = 'bench-ironic-%s' % uuid.uuid4()
+    ironic_config = config_file + '.ironic'
+    with open(config_file) as config, open(ironic_config, 'w') as out:
+        out.write(config.read() + '[ironic_inventory]\ndata_backend = swift'
+                  '\nswift_data_container = %s\n[ironic]\nauth_type = none'
+                  '\nendpoint_override = %s\n'
+                  % (container, env['IRONIC_TEST_URL']))
+    try:
+        floor_run = measure(floor('ironic-swift-put', container, url))
+        ours_run = measure(command(ironic_config, 'migrate_data', '--from',
+                                   'database', '--to', 'ironic'))
+    finally:
+        with ironic.begin() as conn:
+            conn.execute(sa.text('DELETE FROM nodes WHERE uuid IN :uuids')
+                         .bindparams(sa.bindparam('uuids', expanding=True)),
+                         {'uuids': nodes})
+        ironic.dispose()
+    return floor_run, ours_run
 
 
 def print_table(results):

@@ -7,6 +7,7 @@ the database drivers; its work is ``main``:
     python scale_floor.py list|purge|online_data_migrations URL [CUTOFF]
     python scale_floor.py ironic-insert URL IRONIC_URL
     python scale_floor.py swift-list|swift-purge|swift-put CONTAINER [URL]
+    python scale_floor.py ironic-swift-put CONTAINER URL
 
 Databases: the bare DB-API driver (sqlite3, PyMySQL, psycopg2) runs the
 one set-based statement (a streamed SELECT for ``list``, one DELETE, one
@@ -168,21 +169,20 @@ def swift_purge(container):
     print(len(names))
 
 
-def swift_put(container, url):
-    """PUT every document of the database at ``url`` into Swift."""
+def _put_rows(container, url, query, objects):
+    """PUT, from THREADS threads, the objects ``objects(row)`` gives
+    (``(name, body)`` pairs) for each row ``query`` reads at ``url``."""
     conn, _ = connect(url)
     cursor = conn.cursor()
-    cursor.execute('SELECT uuid, processed, data FROM introspection_data')
+    cursor.execute(query)
     local = threading.local()
 
     def put(row):
         if not hasattr(local, 'conn'):
             local.conn = swift_connection()
-        uuid, processed, data = row
-        name = 'inspector_data-%s%s' % (uuid,
-                                        '' if processed else '-UNPROCESSED')
-        local.conn.put_object(container, name, data,
-                              content_type='application/json')
+        for name, body in objects(row):
+            local.conn.put_object(container, name, body,
+                                  content_type='application/json')
 
     swift_connection().put_container(container)
     with concurrent.futures.ThreadPoolExecutor(THREADS) as pool:
@@ -191,6 +191,31 @@ def swift_put(container, url):
             if not rows:
                 break
             list(pool.map(put, rows))
+
+
+def swift_put(container, url):
+    """PUT every document of the database at ``url`` into Swift."""
+    def objects(row):
+        uuid, processed, data = row
+        yield ('inspector_data-%s%s' % (uuid, '' if processed
+                                        else '-UNPROCESSED'), data)
+
+    _put_rows(container, url,
+              'SELECT uuid, processed, data FROM introspection_data', objects)
+
+
+def ironic_swift_put(container, url):
+    """PUT the processed documents of the database at ``url`` into Swift
+    as ironic keeps them, two objects a node."""
+    def objects(row):
+        uuid, data = row
+        document = orjson.loads(data)
+        inventory = document.pop('inventory')
+        yield 'inspector_data-%s-inventory' % uuid, orjson.dumps(inventory)
+        yield 'inspector_data-%s-plugin' % uuid, orjson.dumps(document)
+
+    _put_rows(container, url, 'SELECT uuid, data FROM introspection_data '
+              'WHERE processed', objects)
 
 
 def main(argv=None):
@@ -202,7 +227,9 @@ def main(argv=None):
      'ironic-insert': lambda: ironic_insert(target, *extra),
      'swift-list': lambda: swift_list(target),
      'swift-purge': lambda: swift_purge(target),
-     'swift-put': lambda: swift_put(target, *extra)}[operation]()
+     'swift-put': lambda: swift_put(target, *extra),
+     'ironic-swift-put': lambda: ironic_swift_put(target, *extra)
+     }[operation]()
 
 
 if __name__ == '__main__':
