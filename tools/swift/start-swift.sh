@@ -57,7 +57,7 @@ launch() {
 }
 
 install() {
-    pinned_venv "$VENV" "$CONSTRAINTS" swift
+    pinned_venv "$VENV" "$CONSTRAINTS" swift keystonemiddleware
     # NOTE: Swift reads /etc/swift/swift.conf, a path fixed in its code;
     # this hook, in Swift's own virtualenv only, points it at ours.
     local site
