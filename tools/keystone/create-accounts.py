@@ -1,10 +1,11 @@
-"""Create the projects, users, roles and the inspector's endpoint that
-the functional tests use, in the Keystone of tools/keystone/start.sh.
+"""Create the projects, users, roles and the endpoints (the inspector's;
+Swift's when SWIFT_URL is set) that the functional tests use, in the
+Keystone of tools/keystone/start.sh.
 
 Run with the Python of Keystone's virtualenv (it has keystoneauth1),
 after ``keystone-manage bootstrap``; idempotent: what exists is left as
 it is, but passwords, which are set again, and the endpoint's URL, which
-is moved. Reads everything from the environment (start.sh sets it):
+are moved. Reads everything from the environment (start.sh sets it):
 
     KEYSTONE_URL          Keystone's root, e.g. http://127.0.0.1:5000
     REGION                the region of the inspector's endpoints
@@ -14,6 +15,16 @@ is moved. Reads everything from the environment (start.sh sets it):
     IRONIC_PASSWORD       of ironic, service role on "service"
     MEMBER_PASSWORD       of demo-member, member role on "demo"
     READER_PASSWORD       of system-reader, reader role on the system
+    SWIFT_PASSWORD        of swift, service role on "service": the user
+                          Swift's proxy checks tokens as
+    SWIFT_URL             optional: Swift's proxy, e.g.
+                          http://127.0.0.1:8080; registers the object-store
+                          service at SWIFT_URL/v1/AUTH_%(project_id)s
+
+ironic-inspector also has the swiftoperator role on "service" (Swift's
+keystoneauth lets an operator role use its project's account, as
+operator_roles = admin, swiftoperator in a real cloud says);
+demo-member has no operator role, so Swift refuses it.
 """
 
 import os
@@ -29,8 +40,12 @@ ACCOUNTS = (
     ('ironic', 'IRONIC_PASSWORD', 'service', 'service'),
     ('demo-member', 'MEMBER_PASSWORD', 'demo', 'member'),
     ('system-reader', 'READER_PASSWORD', None, 'reader'),
+    ('ironic-inspector', 'INSPECTOR_PASSWORD', 'service', 'swiftoperator'),
+    ('swift', 'SWIFT_PASSWORD', 'service', 'service'),
 )
 SERVICE_TYPE = 'baremetal-introspection'
+SWIFT_SERVICE_TYPE = 'object-store'
+SWIFT_PATH = '/v1/AUTH_%(project_id)s'
 INTERFACES = ('public', 'internal')
 
 
@@ -67,7 +82,8 @@ class Identity:
 def main():
     identity = Identity(os.environ['KEYSTONE_URL'])
     roles = {name: identity.ensure('roles', name=name)
-             for name in ('admin', 'member', 'reader', 'service')}
+             for name in ('admin', 'member', 'reader', 'service',
+                          'swiftoperator')}
     for user, password_variable, where, role in ACCOUNTS:
         password = os.environ[password_variable]
         user_id = identity.ensure('users', name=user, domain_id=DOMAIN,
@@ -82,10 +98,20 @@ def main():
             target = '/projects/%s/users/%s' % (project_id, user_id)
         identity.call('PUT', '%s/roles/%s' % (target, roles[role]))
 
-    service_id = identity.ensure('services', name='ironic-inspector',
-                                 type=SERVICE_TYPE,
-                                 description='Bare metal introspection')
-    url, region = os.environ['INSPECTOR_URL'], os.environ['REGION']
+    region = os.environ['REGION']
+    ensure_endpoints(identity, region, os.environ['INSPECTOR_URL'],
+                     name='ironic-inspector', type=SERVICE_TYPE,
+                     description='Bare metal introspection')
+    if os.environ.get('SWIFT_URL'):
+        ensure_endpoints(identity, region,
+                         os.environ['SWIFT_URL'].rstrip('/') + SWIFT_PATH,
+                         name='swift', type=SWIFT_SERVICE_TYPE,
+                         description='Object storage')
+
+
+def ensure_endpoints(identity, region, url, **service):
+    """The service, its public and internal endpoints at ``url``."""
+    service_id = identity.ensure('services', **service)
     for interface in INTERFACES:
         endpoint = identity.find('endpoints', service_id=service_id,
                                  interface=interface)
