@@ -9,6 +9,7 @@ the ramdisk sent, in the container ``[swift]container``.
 from concurrent import futures
 import datetime
 import http.client
+import io
 import threading
 import urllib.parse
 
@@ -185,9 +186,12 @@ class SwiftStore(base.StorageBackend):
         if version:
             headers[VERSION_HEADER] = version
         try:
+            # NOTE: a file, not the bytes: swiftclient rewinds a file to
+            # send it again when it retries (a token that expired, a 5xx),
+            # but gives up at once on bytes.
             self._connection().put_object(
                 self.container, object_name(node_uuid, processed),
-                document, content_length=len(document),
+                io.BytesIO(document), content_length=len(document),
                 content_type='application/json', headers=headers)
         except _SWIFT_ERRORS as exc:
             raise self.error(node_uuid, 'save', self._reason(exc))
