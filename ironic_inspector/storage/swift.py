@@ -30,6 +30,10 @@ OBJECT_PREFIX = 'inspector_data-'
 UNPROCESSED_SUFFIX = '-UNPROCESSED'
 VERSION_HEADER = 'X-Object-Meta-Inspector-Version'
 
+# What a refusal (403) means, for the operator who reads it.
+REFUSED = ('Swift refused the configured user; with Keystone, it needs an '
+           'operator role (such as swiftoperator) on its project')
+
 # DELETE requests in flight at once where the cluster has no bulk delete.
 CONCURRENT_DELETES = 8
 
@@ -147,6 +151,8 @@ class SwiftStore(base.StorageBackend):
         """What Swift said, without URLs' tokens or configured secrets."""
         if isinstance(exc, swift_exc.ClientException) and exc.http_status:
             reason = '%s %s' % (exc.http_status, exc.http_reason or '')
+            if exc.http_status == 403:
+                reason = '%s: %s' % (reason.strip(), REFUSED)
         else:
             reason = (str(exc).strip().splitlines() or [''])[0]
             reason = reason or type(exc).__name__
