@@ -82,6 +82,31 @@ def _is_missing(exc):
     return getattr(exc, 'http_status', None) == 404
 
 
+class _SharedSession:
+    """The keystoneauth1 session that every thread's connection shares.
+
+    NOTE: when Swift answers 401 (the token expired), python-swiftclient
+    invalidates the session's token and tries again with a new one only if
+    ``invalidate()`` says it dropped one. Threads share the session's auth
+    plugin, so when several see the token expire at once, all but the first
+    find it dropped already and would give up with the 401; here each
+    tries again (once, as swiftclient allows).
+    """
+
+    def __init__(self, session):
+        self._session = session
+
+    def get_endpoint(self, **kwargs):
+        return self._session.get_endpoint(**kwargs)
+
+    def get_token(self):
+        return self._session.get_token()
+
+    def invalidate(self):
+        self._session.invalidate()
+        return True
+
+
 class SwiftStore(base.StorageBackend):
     """Keeps each document as one Swift object.
 
@@ -135,7 +160,7 @@ class SwiftStore(base.StorageBackend):
             os_options['interface'] = options.valid_interfaces[0]
         if options.endpoint_override:
             os_options['object_storage_url'] = options.endpoint_override
-        args.update(session=session, os_options=os_options)
+        args.update(session=_SharedSession(session), os_options=os_options)
         return args
 
     def _connection(self):
@@ -270,11 +295,15 @@ class SwiftStore(base.StorageBackend):
         # says. A missing container counts as nothing found. An object
         # whose servers failed (5xx) is deleted again on its own, with
         # swiftclient's retries, as without bulk delete: a server that was
-        # down may well answer the next request.
+        # down may well answer the next request. So is one refused with
+        # 401, the token having expired (the request as a whole is not
+        # refused, so swiftclient did not renew it): its own DELETE gets
+        # the 401 that makes swiftclient renew the token.
         result = json_codec.loads(result)
         errors = [(path, status) for path, status in result.get('Errors')
                   or () if not status.startswith('404')]
-        again = [path for path, status in errors if status.startswith('5')]
+        again = [path for path, status in errors
+                 if status.startswith(('5', '401'))]
         errors = [error for error in errors if error[0] not in again]
         if errors or not (again or result.get(
                 'Response Status', '').startswith(('200', '404'))):
