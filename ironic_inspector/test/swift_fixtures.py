@@ -158,10 +158,23 @@ class KeystoneSwiftContainerFixture(SwiftContainerFixture):
                         'region_name': keystone_fixtures.region()})
 
 
-class KeystoneSwiftMixin:
-    """Runs a Swift test class (one that calls :meth:`skip_without_swift`
-    and builds its container with :meth:`swift_fixture`) on the Swift that
-    checks Keystone tokens."""
+class SwiftMixin:
+    """The Swift of a test class: it calls :meth:`skip_without_swift`
+    before its setUp and builds its container with :meth:`swift_fixture`.
+    Here the Swift with tempauth; :class:`KeystoneSwiftMixin` puts the
+    class on the one that checks Keystone tokens."""
+
+    def skip_without_swift(self):
+        if credentials() is None:
+            self.skipTest(SKIP_REASON)
+
+    def swift_fixture(self):
+        return SwiftContainerFixture(self.config)
+
+
+class KeystoneSwiftMixin(SwiftMixin):
+    """Runs a :class:`SwiftMixin` test class on the Swift that checks
+    Keystone tokens."""
 
     def skip_without_swift(self):
         self.keystone_swift = keystone_swift_env(self)

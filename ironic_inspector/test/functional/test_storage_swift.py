@@ -21,19 +21,12 @@ from ironic_inspector.test import storage_contract
 from ironic_inspector.test import swift_fixtures
 
 
-class SwiftTestCase(base.TestCase):
+class SwiftTestCase(swift_fixtures.SwiftMixin, base.TestCase):
 
     def setUp(self):
         self.skip_without_swift()
         super().setUp()
         self.swift = self.useFixture(self.swift_fixture())
-
-    def skip_without_swift(self):
-        if swift_fixtures.credentials() is None:
-            self.skipTest(swift_fixtures.SKIP_REASON)
-
-    def swift_fixture(self):
-        return swift_fixtures.SwiftContainerFixture(self.config)
 
     def make_backend(self):
         storage.clear_cache()
@@ -188,11 +181,7 @@ class KeystoneSwiftStoreTestCase(swift_fixtures.KeystoneSwiftMixin,
             self.keystone_swift['SWIFT_TEST_URL'] + '/v1/AUTH_'))
 
     def test_expired_token_is_renewed(self):
-        lifetime = keystone_fixtures.token_expiration()
-        if lifetime > 60:
-            self.skipTest('the test Keystone\'s tokens live %d s; start it '
-                          'with KEYSTONE_TOKEN_EXPIRATION=30 to see one '
-                          'expire' % lifetime)
+        lifetime = keystone_fixtures.short_token_expiration(self)
         backend = self.make_backend()
         backend.save(self.NODE, {'count': 0})
         connection = backend._connection()
