@@ -94,8 +94,9 @@ def short_token_expiration(test):
 
 def account(kind):
     """The :class:`Account` of ``kind``: admin (admin of project admin),
-    inspector and ironic (service role in the service project), member
-    (member of project demo), reader (reader of the system)."""
+    inspector and ironic (service role in the service project; inspector
+    also swiftoperator, Swift's operator role), member (member of project
+    demo, no operator role), reader (reader of the system)."""
     infix, project_variable = _ACCOUNTS[kind]
     env = environment()
     return Account(
