@@ -9,6 +9,7 @@ the ramdisk sent, in the container ``[swift]container``.
 from concurrent import futures
 import datetime
 import http.client
+import io
 import threading
 import urllib.parse
 
@@ -28,6 +29,10 @@ from ironic_inspector.storage import base
 OBJECT_PREFIX = 'inspector_data-'
 UNPROCESSED_SUFFIX = '-UNPROCESSED'
 VERSION_HEADER = 'X-Object-Meta-Inspector-Version'
+
+# What a refusal (403) means, for the operator who reads it.
+REFUSED = ('Swift refused the configured user; with Keystone, it needs an '
+           'operator role (such as swiftoperator) on its project')
 
 # DELETE requests in flight at once where the cluster has no bulk delete.
 CONCURRENT_DELETES = 8
@@ -75,6 +80,31 @@ def _from_listing_time(value):
 
 def _is_missing(exc):
     return getattr(exc, 'http_status', None) == 404
+
+
+class _SharedSession:
+    """The keystoneauth1 session that every thread's connection shares.
+
+    NOTE: when Swift answers 401 (the token expired), python-swiftclient
+    invalidates the session's token and tries again with a new one only if
+    ``invalidate()`` says it dropped one. Threads share the session's auth
+    plugin, so when several see the token expire at once, all but the first
+    find it dropped already and would give up with the 401; here each
+    tries again (once, as swiftclient allows).
+    """
+
+    def __init__(self, session):
+        self._session = session
+
+    def get_endpoint(self, **kwargs):
+        return self._session.get_endpoint(**kwargs)
+
+    def get_token(self):
+        return self._session.get_token()
+
+    def invalidate(self):
+        self._session.invalidate()
+        return True
 
 
 class SwiftStore(base.StorageBackend):
@@ -130,7 +160,7 @@ class SwiftStore(base.StorageBackend):
             os_options['interface'] = options.valid_interfaces[0]
         if options.endpoint_override:
             os_options['object_storage_url'] = options.endpoint_override
-        args.update(session=session, os_options=os_options)
+        args.update(session=_SharedSession(session), os_options=os_options)
         return args
 
     def _connection(self):
@@ -146,6 +176,8 @@ class SwiftStore(base.StorageBackend):
         """What Swift said, without URLs' tokens or configured secrets."""
         if isinstance(exc, swift_exc.ClientException) and exc.http_status:
             reason = '%s %s' % (exc.http_status, exc.http_reason or '')
+            if exc.http_status == 403:
+                reason = '%s: %s' % (reason.strip(), REFUSED)
         else:
             reason = (str(exc).strip().splitlines() or [''])[0]
             reason = reason or type(exc).__name__
@@ -198,9 +230,13 @@ class SwiftStore(base.StorageBackend):
         """Create or replace the JSON object ``name`` with ``body``."""
         self._ensure_container(node_uuid)
         try:
+            # NOTE: a file, not the bytes: swiftclient rewinds a file to
+            # send it again when it retries (a token that expired, a 5xx),
+            # but gives up at once on bytes.
             self._connection().put_object(
-                self.container, name, body, content_length=len(body),
-                content_type='application/json', headers=headers or {})
+                self.container, name, io.BytesIO(body),
+                content_length=len(body), content_type='application/json',
+                headers=headers or {})
         except _SWIFT_ERRORS as exc:
             raise self.error(node_uuid, 'save', self._reason(exc))
 
@@ -272,11 +308,15 @@ class SwiftStore(base.StorageBackend):
         # says. A missing container counts as nothing found. An object
         # whose servers failed (5xx) is deleted again on its own, with
         # swiftclient's retries, as without bulk delete: a server that was
-        # down may well answer the next request.
+        # down may well answer the next request. So is one refused with
+        # 401, the token having expired (the request as a whole is not
+        # refused, so swiftclient did not renew it): its own DELETE gets
+        # the 401 that makes swiftclient renew the token.
         result = json_codec.loads(result)
         errors = [(path, status) for path, status in result.get('Errors')
                   or () if not status.startswith('404')]
-        again = [path for path, status in errors if status.startswith('5')]
+        again = [path for path, status in errors
+                 if status.startswith(('5', '401'))]
         errors = [error for error in errors if error[0] not in again]
         if errors or not (again or result.get(
                 'Response Status', '').startswith(('200', '404'))):

@@ -82,11 +82,23 @@ def token_expiration():
     return int(environment().get('KEYSTONE_TEST_TOKEN_EXPIRATION', 3600))
 
 
+def short_token_expiration(test):
+    """How long the test Keystone's tokens live, or skip ``test`` when
+    that is too long to wait for one to expire."""
+    lifetime = token_expiration()
+    if lifetime > 60:
+        test.skipTest('tokens live %d s; start Keystone with '
+                      'KEYSTONE_TOKEN_EXPIRATION at most 60 to see them '
+                      'expire' % lifetime)
+    return lifetime
+
+
 def account(kind):
     """The :class:`Account` of ``kind``: admin (admin of project admin),
     system-admin (the same user, admin of the system, as ironic's default
     policy wants an operator), inspector and ironic (service role in the
-    service project), member (member of project demo), reader (reader of
+    service project; inspector also swiftoperator, Swift's operator role),
+    member (member of project demo, no operator role), reader (reader of
     the system)."""
     infix, project_variable = _ACCOUNTS[kind]
     env = environment()

@@ -6,7 +6,8 @@
 #   project    upper-constraints.txt: this project with its extras and
 #              its test requirements, transitive dependencies included
 #   release12  tools/constraints/ironic-inspector-12.5.0.txt
-#   swift      tools/constraints/swift.txt
+#   swift      tools/constraints/swift.txt: Swift and keystonemiddleware
+#              (its proxy's authtoken, with SWIFT_AUTH=keystone)
 #   ironic32   tools/constraints/ironic-32.1.0.txt: ironic 32.1.0 under
 #              OpenStack's 2025.2 upper constraints
 #              (../shared/constraints/, beside the checkout), not the
@@ -62,9 +63,9 @@ release12() {
 }
 
 swift() {
-    pinned_venv "$TMP/swift" '' swift
+    pinned_venv "$TMP/swift" '' swift keystonemiddleware
     freeze tools/constraints/swift.txt "$TMP/swift" \
-        'Swift (tools/swift/start-swift.sh)'
+        'Swift and keystonemiddleware (tools/swift/start-swift.sh)'
 }
 
 ironic32() {

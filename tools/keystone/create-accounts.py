@@ -1,10 +1,11 @@
-"""Create the projects, users, roles and the inspector's endpoint that
-the functional tests use, in the Keystone of tools/keystone/start.sh.
+"""Create the projects, users, roles and the endpoints (the inspector's;
+Swift's when SWIFT_URL is set) that the functional tests use, in the
+Keystone of tools/keystone/start.sh.
 
 Run with the Python of Keystone's virtualenv (it has keystoneauth1),
 after ``keystone-manage bootstrap``; idempotent: what exists is left as
 it is, but passwords, which are set again, and the endpoint's URL, which
-is moved. Reads everything from the environment (start.sh sets it):
+are moved. Reads everything from the environment (start.sh sets it):
 
     KEYSTONE_URL          Keystone's root, e.g. http://127.0.0.1:5000
     REGION                the region of the inspector's endpoints
@@ -17,6 +18,16 @@ is moved. Reads everything from the environment (start.sh sets it):
     IRONIC_URL            optional: the URL of ironic's API, registered as
                           the baremetal service (tools/ironic/start-ironic.sh
                           with IRONIC_AUTH_STRATEGY=keystone sets it)
+    SWIFT_PASSWORD        of swift, service role on "service": the user
+                          Swift's proxy checks tokens as
+    SWIFT_URL             optional: Swift's proxy, e.g.
+                          http://127.0.0.1:8080; registers the object-store
+                          service at SWIFT_URL/v1/AUTH_%(project_id)s
+
+ironic-inspector also has the swiftoperator role on "service" (Swift's
+keystoneauth lets an operator role use its project's account, as
+operator_roles = admin, swiftoperator in a real cloud says);
+demo-member has no operator role, so Swift refuses it.
 """
 
 import os
@@ -32,8 +43,12 @@ ACCOUNTS = (
     ('ironic', 'IRONIC_PASSWORD', 'service', 'service'),
     ('demo-member', 'MEMBER_PASSWORD', 'demo', 'member'),
     ('system-reader', 'READER_PASSWORD', None, 'reader'),
+    ('ironic-inspector', 'INSPECTOR_PASSWORD', 'service', 'swiftoperator'),
+    ('swift', 'SWIFT_PASSWORD', 'service', 'service'),
 )
 SERVICE_TYPE = 'baremetal-introspection'
+SWIFT_SERVICE_TYPE = 'object-store'
+SWIFT_PATH = '/v1/AUTH_%(project_id)s'
 INTERFACES = ('public', 'internal')
 
 
@@ -70,7 +85,8 @@ class Identity:
 def main():
     identity = Identity(os.environ['KEYSTONE_URL'])
     roles = {name: identity.ensure('roles', name=name)
-             for name in ('admin', 'member', 'reader', 'service')}
+             for name in ('admin', 'member', 'reader', 'service',
+                          'swiftoperator')}
     for user, password_variable, where, role in ACCOUNTS:
         password = os.environ[password_variable]
         user_id = identity.ensure('users', name=user, domain_id=DOMAIN,
@@ -86,20 +102,24 @@ def main():
         identity.call('PUT', '%s/roles/%s' % (target, roles[role]))
 
     region = os.environ['REGION']
-    ensure_endpoints(identity, 'ironic-inspector', SERVICE_TYPE,
-                     'Bare metal introspection', os.environ['INSPECTOR_URL'],
-                     region)
+    ensure_endpoints(identity, region, os.environ['INSPECTOR_URL'],
+                     name='ironic-inspector', type=SERVICE_TYPE,
+                     description='Bare metal introspection')
     if os.environ.get('IRONIC_URL'):
-        ensure_endpoints(identity, 'ironic', 'baremetal',
-                         'Bare metal provisioning', os.environ['IRONIC_URL'],
-                         region)
+        ensure_endpoints(identity, region, os.environ['IRONIC_URL'],
+                         name='ironic', type='baremetal',
+                         description='Bare metal provisioning')
+    if os.environ.get('SWIFT_URL'):
+        ensure_endpoints(identity, region,
+                         os.environ['SWIFT_URL'].rstrip('/') + SWIFT_PATH,
+                         name='swift', type=SWIFT_SERVICE_TYPE,
+                         description='Object storage')
 
 
-def ensure_endpoints(identity, name, service_type, description, url, region):
-    """The service ``name`` of ``service_type``, with its endpoints of
-    ``INTERFACES`` at ``url``: created, or moved there."""
-    service_id = identity.ensure('services', name=name, type=service_type,
-                                 description=description)
+def ensure_endpoints(identity, region, url, **service):
+    """The service, its public and internal endpoints at ``url``: created,
+    or moved there."""
+    service_id = identity.ensure('services', **service)
     for interface in INTERFACES:
         endpoint = identity.find('endpoints', service_id=service_id,
                                  interface=interface)

@@ -10,7 +10,10 @@
 # the service project, the users ironic-inspector and ironic (service
 # role), demo-member (member of project demo), system-reader (reader on
 # the system) and the baremetal-introspection service, its endpoint at
-# $KEYSTONE_INSPECTOR_URL.
+# $KEYSTONE_INSPECTOR_URL; with $KEYSTONE_SWIFT_URL, also the user swift
+# (service role; Swift's proxy checks tokens as it), the swiftoperator
+# role of ironic-inspector and the object-store service at that URL
+# (tools/swift/start-swift.sh with SWIFT_AUTH=keystone).
 #
 #   KEYSTONE_STATE_DIR        configuration, database, keys, passwords,
 #                             logs, the pid file and the env file
@@ -21,6 +24,8 @@
 #                             clients renew them
 #   KEYSTONE_INSPECTOR_URL    the inspector API in the catalog (default
 #                             http://127.0.0.1:5051)
+#   KEYSTONE_SWIFT_URL        the Swift proxy in the catalog, e.g.
+#                             http://127.0.0.1:8391 (default: none)
 #   KEYSTONE_VENV             Keystone's virtualenv (tools/install-keystone.sh)
 #
 # The variables the tests read are written to $KEYSTONE_STATE_DIR/env;
@@ -33,6 +38,7 @@ STATE=${KEYSTONE_STATE_DIR:-/tmp/ironic-inspector-keystone}
 PORT=${KEYSTONE_PORT:-5000}
 EXPIRATION=${KEYSTONE_TOKEN_EXPIRATION:-3600}
 INSPECTOR_URL=${KEYSTONE_INSPECTOR_URL:-http://127.0.0.1:5051}
+SWIFT_URL=${KEYSTONE_SWIFT_URL:-}
 REGION=RegionOne
 URL=http://127.0.0.1:$PORT
 ETC=$STATE/etc
@@ -70,15 +76,16 @@ password_hash_rounds = 4
 CONF
 }
 
-# The passwords, made once per state directory.
+# The passwords, made once per state directory (and each one a state
+# directory of an older start.sh lacks).
 passwords() {
     local who
-    if [ ! -f "$STATE/passwords" ]; then
-        (umask 077
-         for who in ADMIN INSPECTOR IRONIC MEMBER READER; do
-             echo "${who}_PASSWORD=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
-         done > "$STATE/passwords")
-    fi
+    (umask 077
+     for who in ADMIN INSPECTOR IRONIC MEMBER READER SWIFT; do
+         grep -qs "^${who}_PASSWORD=" "$STATE/passwords" \
+             || echo "${who}_PASSWORD=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" \
+             >> "$STATE/passwords"
+     done)
     set -a
     source "$STATE/passwords"
     set +a
@@ -147,7 +154,7 @@ launch
 bootstrap
 wait_for_keystone
 KEYSTONE_URL=$URL REGION=$REGION INSPECTOR_URL=$INSPECTOR_URL \
-    "$VENV/bin/python" "$HERE/create-accounts.py"
+    SWIFT_URL=$SWIFT_URL "$VENV/bin/python" "$HERE/create-accounts.py"
 
 cat > "$STATE/env" <<ENV
 export KEYSTONE_STATE_DIR=$STATE
@@ -169,6 +176,9 @@ export KEYSTONE_TEST_MEMBER_PASSWORD=$MEMBER_PASSWORD
 export KEYSTONE_TEST_MEMBER_PROJECT=demo
 export KEYSTONE_TEST_READER_USER=system-reader
 export KEYSTONE_TEST_READER_PASSWORD=$READER_PASSWORD
+export KEYSTONE_TEST_SWIFT_URL=$SWIFT_URL
+export KEYSTONE_TEST_SWIFT_USER=swift
+export KEYSTONE_TEST_SWIFT_PASSWORD=$SWIFT_PASSWORD
 ENV
 echo "Keystone is up at $URL/v3 in $((SECONDS - started)) s;" \
      "source $STATE/env" >&2

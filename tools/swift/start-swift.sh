@@ -2,7 +2,14 @@
 # Start a real OpenStack Swift on 127.0.0.1 for the functional tests:
 # memcached (tempauth keeps its tokens there; without it every auth
 # answers 503), the account, container and object servers and a proxy with
-# tempauth (user test:tester, key testing). Objects have one replica on one
+# tempauth (user test:tester, key testing). With SWIFT_AUTH=keystone, the
+# proxy checks Keystone tokens instead (keystonemiddleware's authtoken,
+# then Swift's keystoneauth with operator_roles = admin, swiftoperator and
+# reseller_admin_role = ResellerAdmin, as in a real cloud), against the
+# Keystone of tools/keystone/start.sh whose env file is in
+# $KEYSTONE_STATE_DIR (default /tmp/ironic-inspector-keystone); start that
+# Keystone first, with KEYSTONE_SWIFT_URL=http://127.0.0.1:$SWIFT_PROXY_PORT
+# so that its catalog has this proxy. Objects have one replica on one
 # object server; with SWIFT_REPLICAS=3, three replicas on three object
 # servers (ports $SWIFT_OBJECT_PORT and the next two, pid files object1-3),
 # for the tests that kill one of them.
@@ -32,6 +39,8 @@ CONTAINER_PORT=${SWIFT_CONTAINER_PORT:-6211}
 ACCOUNT_PORT=${SWIFT_ACCOUNT_PORT:-6212}
 MEMCACHED_PORT=${SWIFT_MEMCACHED_PORT:-11212}
 REPLICAS=${SWIFT_REPLICAS:-1}
+AUTH=${SWIFT_AUTH:-tempauth}
+KEYSTONE_STATE=${KEYSTONE_STATE_DIR:-/tmp/ironic-inspector-keystone}
 VENV=${SWIFT_VENV:-$STATE/venv}
 ETC=$STATE/etc
 PIDS=$STATE/pids
@@ -57,7 +66,7 @@ launch() {
 }
 
 install() {
-    pinned_venv "$VENV" "$CONSTRAINTS" swift
+    pinned_venv "$VENV" "$CONSTRAINTS" swift keystonemiddleware
     # NOTE: Swift reads /etc/swift/swift.conf, a path fixed in its code;
     # this hook, in Swift's own virtualenv only, points it at ours.
     local site
@@ -74,6 +83,57 @@ object_server() {
         echo object
     else
         echo "object$1"
+    fi
+}
+
+# The sections of the proxy's authentication middleware.
+auth_config() {
+    if [ "$AUTH" = tempauth ]; then
+        cat <<CONF
+[filter:tempauth]
+use = egg:swift#tempauth
+user_test_tester = testing .admin
+CONF
+        return
+    fi
+    cat <<CONF
+[filter:authtoken]
+paste.filter_factory = keystonemiddleware.auth_token:filter_factory
+www_authenticate_uri = $KEYSTONE_TEST_AUTH_URL
+auth_url = $KEYSTONE_TEST_AUTH_URL
+auth_type = password
+username = $KEYSTONE_TEST_SWIFT_USER
+password = $KEYSTONE_TEST_SWIFT_PASSWORD
+user_domain_id = default
+project_name = $KEYSTONE_TEST_SERVICE_PROJECT
+project_domain_id = default
+region_name = $KEYSTONE_TEST_REGION
+# The proxy's own memcache client (its cache middleware).
+cache = swift.cache
+delay_auth_decision = true
+include_service_catalog = false
+
+[filter:keystoneauth]
+use = egg:swift#keystoneauth
+operator_roles = admin, swiftoperator
+reseller_admin_role = ResellerAdmin
+CONF
+}
+
+# The Keystone of tools/keystone/start.sh, whose catalog must name this
+# proxy.
+read_keystone_env() {
+    if [ ! -f "$KEYSTONE_STATE/env" ]; then
+        echo "SWIFT_AUTH=keystone: no Keystone env file in $KEYSTONE_STATE;" \
+             "start tools/keystone/start.sh first (KEYSTONE_STATE_DIR)" >&2
+        exit 1
+    fi
+    source "$KEYSTONE_STATE/env"
+    if [ "${KEYSTONE_TEST_SWIFT_URL:-}" != "http://127.0.0.1:$PROXY_PORT" ]; then
+        echo "SWIFT_AUTH=keystone: the catalog of the Keystone in" \
+             "$KEYSTONE_STATE has Swift at '${KEYSTONE_TEST_SWIFT_URL:-}';" \
+             "start it with KEYSTONE_SWIFT_URL=http://127.0.0.1:$PROXY_PORT" >&2
+        exit 1
     fi
 }
 
@@ -116,7 +176,10 @@ CONF
         write_server_config "$(object_server "$n")" \
             $((OBJECT_PORT + n - 1)) object
     done
-    cat > "$ETC/proxy-server.conf" <<CONF
+    local pipeline_auth=tempauth
+    [ "$AUTH" = tempauth ] || pipeline_auth='authtoken keystoneauth'
+    # With Keystone, the password of Swift's service user is in it.
+    (umask 077; cat > "$ETC/proxy-server.conf") <<CONF
 [DEFAULT]
 bind_ip = 127.0.0.1
 bind_port = $PROXY_PORT
@@ -125,16 +188,14 @@ swift_dir = $ETC
 log_name = proxy-server
 
 [pipeline:main]
-pipeline = catch_errors proxy-logging cache bulk tempauth proxy-logging proxy-server
+pipeline = catch_errors proxy-logging cache bulk $pipeline_auth proxy-logging proxy-server
 
 [app:proxy-server]
 use = egg:swift#proxy
 allow_account_management = true
 account_autocreate = true
 
-[filter:tempauth]
-use = egg:swift#tempauth
-user_test_tester = testing .admin
+$(auth_config)
 
 [filter:bulk]
 use = egg:swift#bulk
@@ -169,16 +230,28 @@ make_ring() {
     "$VENV/bin/swift-ring-builder" "$ETC/$ring.builder" rebalance >/dev/null
 }
 
+# tempauth: until it gives test:tester a token; Keystone: until the proxy
+# refuses a request without a token, as keystoneauth does.
+auth_answers() {
+    if [ "$AUTH" = tempauth ]; then
+        curl -sf -o /dev/null -H 'X-Auth-User: test:tester' \
+            -H 'X-Auth-Key: testing' "$AUTH_URL"
+    else
+        [ "$(curl -s -o /dev/null -w '%{http_code}' \
+             "http://127.0.0.1:$PROXY_PORT/v1/AUTH_nobody")" = 401 ]
+    fi
+}
+
 wait_for_auth() {
     local deadline=$((SECONDS + 60))
     while [ $SECONDS -lt $deadline ]; do
-        if curl -sf -o /dev/null -H 'X-Auth-User: test:tester' \
-                -H 'X-Auth-Key: testing' "$AUTH_URL"; then
+        if auth_answers; then
             return 0
         fi
         sleep 0.5
     done
-    echo "Swift did not answer auth at $AUTH_URL within 60 s; logs:" >&2
+    echo "Swift did not answer auth ($AUTH) at port $PROXY_PORT within" \
+         "60 s; logs:" >&2
     tail -n 20 "$LOGS"/*.log >&2
     return 1
 }
@@ -211,6 +284,11 @@ start_all() {
 }
 
 export SWIFT_CONF_FILE=$ETC/swift.conf
+case $AUTH in
+    tempauth) ;;
+    keystone) read_keystone_env ;;
+    *) echo "SWIFT_AUTH must be tempauth or keystone, not $AUTH" >&2; exit 2 ;;
+esac
 case ${1:-all} in
     all) start_all ;;
     proxy) start_proxy ;;
@@ -226,11 +304,21 @@ case ${1:-all} in
 esac
 wait_for_auth
 
+# tempauth: its v1 auth; Keystone: where the tests find its env file (the
+# accounts, the catalog that names this proxy).
+if [ "$AUTH" = tempauth ]; then
+    auth_env="export SWIFT_TEST_AUTH_URL=$AUTH_URL
+export SWIFT_TEST_USER=test:tester
+export SWIFT_TEST_KEY=testing"
+else
+    auth_env="export SWIFT_TEST_KEYSTONE_STATE_DIR=$KEYSTONE_STATE
+export SWIFT_TEST_KEYSTONE_AUTH_URL=$KEYSTONE_TEST_AUTH_URL
+export SWIFT_TEST_URL=http://127.0.0.1:$PROXY_PORT"
+fi
 cat > "$STATE/env" <<ENV
 export SWIFT_STATE_DIR=$STATE
-export SWIFT_TEST_AUTH_URL=$AUTH_URL
-export SWIFT_TEST_USER=test:tester
-export SWIFT_TEST_KEY=testing
+export SWIFT_AUTH=$AUTH
+$auth_env
 export SWIFT_REPLICAS=$REPLICAS
 export SWIFT_VENV=$VENV
 export SWIFT_PROXY_PORT=$PROXY_PORT

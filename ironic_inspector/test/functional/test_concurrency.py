@@ -22,8 +22,11 @@ from ironic_inspector.test import base
 from ironic_inspector.test import commands
 from ironic_inspector.test import concurrency
 from ironic_inspector.test import db_fixtures
+from ironic_inspector.test import keystone_fixtures
 from ironic_inspector.test import rpc_fixtures
+from ironic_inspector.test import swift_fixtures
 from ironic_inspector.test.functional import concurrency_worker
+from ironic_inspector.test.functional import test_reliability
 
 PROCESSES = 3
 THREADS = 4
@@ -147,3 +150,40 @@ class MySQLConductorConcurrencyTestCase(MySQLConcurrencyTestCase):
 class PostgresqlConductorConcurrencyTestCase(
         MySQLConductorConcurrencyTestCase):
     FIXTURE = db_fixtures.PostgresqlFixture
+
+
+class KeystoneSwiftConcurrencyTestCase(swift_fixtures.KeystoneSwiftMixin,
+                                       test_reliability.SwiftScenarioMixin,
+                                       test_reliability.ScenarioTestCase):
+    """The processes keep the documents in a Swift that checks Keystone
+    tokens, as the ironic-inspector service user. Where Keystone's tokens
+    live a minute or less (CI's: 30 s), the run outlasts one, so that
+    every thread's connection renews its token while the others work."""
+
+    def setUp(self):
+        self.skip_without_swift()
+        super().setUp()
+        self.container = self.useFixture(self.swift_fixture())
+        lifetime = keystone_fixtures.token_expiration()
+        if lifetime <= 60:
+            self.SECONDS = lifetime + 5
+
+    def test_concurrent_saves_and_reads(self):
+        workers = self.start_workers()
+        totals = self.totals(workers.reports(self,
+                                             timeout=self.SECONDS * 10))
+        totals.check_left_behind(self.read_stored)
+        self.addDetail('figures', testtools.content.text_content(
+            '%d processes x %d threads x %d s%s: %d operations, %d saves'
+            % (PROCESSES, THREADS, self.SECONDS, self.scenario_suffix,
+               totals.operations, totals.saves)))
+        totals.assert_nothing_lost(self)
+        self.assertGreater(totals.saves, PROCESSES * THREADS)
+
+
+class KeystoneSwiftConductorConcurrencyTestCase(
+        KeystoneSwiftConcurrencyTestCase):
+    """Storage-less processes; two conductors keep the documents in the
+    Swift that checks Keystone tokens."""
+
+    THROUGH_CONDUCTOR = True

@@ -17,26 +17,20 @@ from ironic_inspector.test import samples
 from ironic_inspector.test import swift_fixtures
 
 
-class MigrationTestMixin:
+class MigrationTestMixin(swift_fixtures.SwiftMixin):
     """Nodes in the cache, documents in Swift, the command in a process."""
 
     NODES = 40
 
     def setUp(self):
-        if swift_fixtures.credentials() is None:
-            self.skipTest(swift_fixtures.SKIP_REASON)
+        self.skip_without_swift()
         if not samples.available('60k'):
             self.skipTest('sample %s is missing' % samples.path('60k'))
         super().setUp()
-        self.swift = self.useFixture(
-            swift_fixtures.SwiftContainerFixture(self.config))
+        self.swift = self.useFixture(self.swift_fixture())
         self.command = self.useFixture(commands.CommandFixture({
             'database': {'connection': self.database_url()},
-            'swift': {'auth_version': '1',
-                      'v1_auth_url': self.swift.auth_url,
-                      'v1_user': self.swift.user, 'v1_key': self.swift.key,
-                      'container': self.swift.container,
-                      'max_retries': '0'}}))
+            'swift': dict(self.swift.options(), max_retries='0')}))
         self.prepare_database()
         self.source = storage.get_backend('swift')
         self.target = storage.get_backend('database')
@@ -159,3 +153,13 @@ class SQLiteMigrationTestCase(MigrationTestMixin, base.TestCase):
 
     def prepare_database(self):
         self.command.create_schema()
+
+
+class KeystoneSwiftMigrationTestCase(swift_fixtures.KeystoneSwiftMixin,
+                                     SQLiteMigrationTestCase):
+    """From and to a Swift that checks Keystone tokens, as the
+    ironic-inspector service user, Swift found in the catalog."""
+
+    def test_interrupted_by_a_proxy_crash_and_finished_by_a_rerun(self):
+        self.skipTest('the private proxy of this test takes tempauth and is '
+                      'not in the catalog')

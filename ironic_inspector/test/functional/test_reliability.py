@@ -303,7 +303,23 @@ class GaleraNodeCutOffTestCase(base.TestCase):
                          self.backend.get(self.node))
 
 
-class SwiftObjectServerFailureTestCase(ScenarioTestCase):
+class SwiftScenarioMixin:
+    """The processes and conductors keep the documents in the Swift
+    container of ``self.container`` (a swift_fixtures fixture)."""
+
+    def storage_options(self, number):
+        return {'processing': {'storage_backend': 'swift'},
+                'swift': self.container.options(), 'database': {}}
+
+    def read_stored(self, node, processed):
+        """What the container holds after the run, or None."""
+        try:
+            return storage.get_backend('swift').get(node, processed)
+        except exception.IntrospectionDataNotFound:
+            return None
+
+
+class SwiftObjectServerFailureTestCase(SwiftScenarioMixin, ScenarioTestCase):
     """(c) Three replicas; one object server dies, then comes back."""
 
     # Seconds of calls before the kill and while the server is down.
@@ -316,19 +332,6 @@ class SwiftObjectServerFailureTestCase(ScenarioTestCase):
         self.swift = topology_fixtures.ReplicatedSwift(self)
         self.container = self.useFixture(swift_fixtures.SwiftContainerFixture(
             self.config, self.swift.credentials))
-        self.backend_options = {
-            'processing': {'storage_backend': 'swift'},
-            'swift': {'auth_version': '1',
-                      'v1_auth_url': self.container.auth_url,
-                      'v1_user': self.container.user,
-                      'v1_key': self.container.key,
-                      'container': self.container.container}}
-
-    def storage_options(self, number):
-        options = {group: dict(values)
-                   for group, values in self.backend_options.items()}
-        options['database'] = {}
-        return options
 
     def test_object_server_failure(self):
         self.addCleanup(self.swift.restart_object_server, self.VICTIM)
@@ -345,15 +348,7 @@ class SwiftObjectServerFailureTestCase(ScenarioTestCase):
         stopped = time.time()
         self.swift.restart_object_server(self.VICTIM)
         totals = self.totals(reports)
-        backend = storage.get_backend('swift')
-
-        def read(node, processed):
-            try:
-                return backend.get(node, processed)
-            except exception.IntrospectionDataNotFound:
-                return None
-
-        totals.check_left_behind(read)
+        totals.check_left_behind(self.read_stored)
         while_down = totals.succeeded_between(killed, stopped)
         totals.record(self, '(c) Swift, 3 replicas, object server killed'
                       + self.scenario_suffix, done_while_down=while_down)

@@ -1,28 +1,32 @@
 """The storage contract and Swift specifics, on a real Swift."""
 
 import json
+import time
 
 from keystoneauth1 import loading as ks_loading
 from swiftclient import client as swift_client
+from swiftclient import exceptions as swift_exc
+import testtools.content
 
 from ironic_inspector.common import exception
 from ironic_inspector.conf import keystone_auth
 from ironic_inspector.conf import swift as swift_conf
+from ironic_inspector.db import nodes as db_nodes
 from ironic_inspector import storage
 from ironic_inspector.test import base
+from ironic_inspector.test import commands
+from ironic_inspector.test import keystone_fixtures
 from ironic_inspector.test import property_tests
 from ironic_inspector.test import storage_contract
 from ironic_inspector.test import swift_fixtures
 
 
-class SwiftTestCase(base.TestCase):
+class SwiftTestCase(swift_fixtures.SwiftMixin, base.TestCase):
 
     def setUp(self):
-        if swift_fixtures.credentials() is None:
-            self.skipTest(swift_fixtures.SKIP_REASON)
+        self.skip_without_swift()
         super().setUp()
-        self.swift = self.useFixture(
-            swift_fixtures.SwiftContainerFixture(self.config))
+        self.swift = self.useFixture(self.swift_fixture())
 
     def make_backend(self):
         storage.clear_cache()
@@ -152,3 +156,75 @@ class SwiftBulkDeleteTestCase(SwiftTestCase):
 
     def test_the_test_cluster_offers_bulk_delete(self):
         self.assertGreater(self.make_backend()._bulk_limit(None), 1)
+
+
+class KeystoneSwiftStoreContractTestCase(swift_fixtures.KeystoneSwiftMixin,
+                                         SwiftStoreContractTestCase):
+    """The contract on a Swift that checks Keystone tokens, as the
+    ironic-inspector service user (an operator, swiftoperator, of the
+    service project), Swift found in the catalog."""
+
+
+class KeystoneSwiftStoreTestCase(swift_fixtures.KeystoneSwiftMixin,
+                                 SwiftTestCase):
+
+    NODE = '0d6cc5c5-1b1f-4b67-8a15-a0c0b42f2f4a'
+
+    def test_found_in_the_catalog(self):
+        backend = self.make_backend()
+        backend.save(self.NODE, {'a': 1})
+        self.assertEqual(['inspector_data-%s' % self.NODE],
+                         self.swift.object_names())
+        # NOTE: the backend's connection of this thread, to see where the
+        # catalog sent it.
+        self.assertTrue(backend._connection().url.startswith(
+            self.keystone_swift['SWIFT_TEST_URL'] + '/v1/AUTH_'))
+
+    def test_expired_token_is_renewed(self):
+        lifetime = keystone_fixtures.short_token_expiration(self)
+        backend = self.make_backend()
+        backend.save(self.NODE, {'count': 0})
+        connection = backend._connection()
+        first_token = connection.token
+        deadline = time.monotonic() + lifetime + 5
+        count = 0
+        while time.monotonic() < deadline:
+            count += 1
+            backend.save(self.NODE, {'count': count})
+            self.assertEqual({'count': count}, backend.get(self.NODE))
+            time.sleep(1)
+        # The same connection renewed its token, and Swift now refuses the
+        # first one.
+        self.assertIs(connection, backend._connection())
+        self.assertNotEqual(first_token, connection.token)
+        exc = self.assertRaises(swift_exc.ClientException,
+                                swift_client.head_account, connection.url,
+                                first_token)
+        self.assertEqual(401, exc.http_status)
+        self.addDetail('tokens', testtools.content.text_content(
+            '%d saves and reads over %d s; the token of the first save '
+            'expired and was renewed' % (count, lifetime + 5)))
+
+    def test_refused_without_an_operator_role(self):
+        # demo-member has the member role on project demo: Swift's
+        # keystoneauth refuses it the account.
+        member = keystone_fixtures.account('member')
+        command = self.useFixture(commands.CommandFixture({
+            'processing': {'storage_backend': 'swift'},
+            'swift': dict(self.swift.options(), username=member.user,
+                          password=member.password,
+                          project_name=member.project)}))
+        command.create_schema()
+        db_nodes.create_node(self.NODE, 'finished')
+        rc, out, err = command.run('data', 'save', self.NODE, '-',
+                                   stdin='{"cpu": {"count": 8}}')
+        self.addDetail('stderr', testtools.content.text_content(err))
+        self.assertEqual(1, rc, out + err)
+        self.assertEqual(1, len(err.strip().splitlines()), err)
+        self.assertIn('Storage backend swift failed to save introspection '
+                      'data of node %s' % self.NODE, err)
+        self.assertIn('403 Forbidden', err)
+        self.assertIn('operator role', err)
+        self.assertNotIn('Traceback', err)
+        for secret in keystone_fixtures.passwords():
+            self.assertNotIn(secret, out + err)
