@@ -151,6 +151,12 @@ CASES = [
          '--from database --to swift --verify', needs='swift'),
     case('ironic-inspector-migrate-data --config-file swift.conf '
          '--from swift --to database', needs='swift'),
+    case('ironic-inspector-migrate-data --from none --to ironic', 2),
+    case('ironic-inspector-migrate-data --from database --to ironic '
+         '--node not-a-uuid', 2),
+    case('ironic-inspector-migrate-data --from database --to ironic '
+         '--verify', 2),
+    case('ironic-inspector-migrate-data --from database --to ironic', 1),
     case('ironic-inspector-data --config-file swift.conf list -f csv',
          needs='swift'),
     case('ironic-inspector-data --config-file swift.conf purge '

@@ -170,12 +170,12 @@ def move_to_ironic():
         raise UsageError('--verify reads the nodes back through ironic\'s '
                          'API: configure [ironic] ([ironic]auth_type is '
                          'unset)')
+    node_uuids, count = _nodes_to_do()
     target = ironic_inventory.get_target(CONF, ironic)
     try:
         # NOTE: checked even for a dry run: a schema this release does not
         # know is read no more than written.
         target.check()
-        node_uuids, count = _nodes_to_do()
         mover = move.Move(storage.get_backend(CONF.source), target,
                           ironic=ironic, dry_run=CONF.dry_run,
                           verify=CONF.verify, force=CONF.force)

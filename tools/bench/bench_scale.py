@@ -60,6 +60,7 @@ import tempfile
 import time
 import uuid
 
+import requests
 import sqlalchemy as sa
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -250,7 +251,7 @@ def database_runs(backend, size, operations, workdir, repeat):
                 measure(command(config_file, 'data', 'purge',
                                 '--older-than', '0'), repeat, refill))
             assert count_rows(engine) == 0
-        if 'move_to_ironic' in operations:
+        if 'move_to_ironic' in operations and ironic39_missing() is None:
             refill()
             runs['move_to_ironic'] = ironic_runs(backend, url, config_file,
                                                  nodes, workdir, repeat)
@@ -260,12 +261,69 @@ def database_runs(backend, size, operations, workdir, repeat):
     return runs
 
 
+def ironic39_missing(state_variable=None):
+    """Why move_to_ironic cannot run (and says so), or None: ironic
+    39.0.0 is not installed, or the ironic that ``state_variable`` names
+    (tools/ironic/start-ironic.sh's state directory) does not answer."""
+    reason = None
+    try:
+        ironic39_venv()
+    except subprocess.CalledProcessError:
+        reason = 'ironic 39.0.0 cannot be installed'
+    if reason is None and state_variable is not None:
+        try:
+            requests.get(ironic39_env(state_variable)['IRONIC_TEST_URL'],
+                         timeout=10).raise_for_status()
+        except (KeyError, OSError, requests.RequestException) as exc:
+            reason = 'no ironic 39.0.0 in $%s (%s)' % (
+                state_variable, type(exc).__name__)
+    if reason is not None:
+        print('move_to_ironic: skipped, %s' % reason, file=sys.stderr)
+    return reason
+
+
+def ironic39_env(state_variable):
+    """The variables of the env file tools/ironic/start-ironic.sh wrote
+    in the state directory ``state_variable`` names."""
+    env = {}
+    with open(os.path.join(os.environ[state_variable], 'env')) as env_file:
+        for line in env_file:
+            name, _, value = line.split(' ', 1)[1].strip().partition('=')
+            env[name] = value
+    return env
+
+
+def ironic39_venv():
+    """ironic 39.0.0's virtualenv (tools/install-ironic39.sh's)."""
+    install = os.path.join(HERE, os.pardir, 'install-ironic39.sh')
+    return subprocess.run([install], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def add_ironic_nodes(engine, nodes, template=None):
+    """A row of ironic's nodes table for each UUID of ``nodes``: a copy of
+    the row of node ``template`` (one made through ironic's API, whose
+    rows the API can read), or the least ironic's schema takes."""
+    rows = [{'driver': 'fake-hardware'}]
+    if template is not None:
+        with engine.connect() as conn:
+            rows = conn.execute(sa.text('SELECT * FROM nodes WHERE uuid = '
+                                        ':uuid'), {'uuid': template}
+                                ).mappings().all()
+    values = {name: value for name, value in rows[0].items()
+              if name not in ('id', 'uuid', 'name', 'instance_uuid')}
+    table = sa.table('nodes', *(sa.column(name) for name in
+                                list(values) + ['uuid']))
+    with engine.begin() as conn:
+        for start in range(0, len(nodes), FILL_CHUNK):
+            conn.execute(table.insert(), [
+                dict(values, uuid=u) for u in nodes[start:start + FILL_CHUNK]])
+
+
 def ironic_database(backend, nodes, workdir):
     """The URL of a database made by ironic 39.0.0's ironic-dbsync, with
     a node of ironic for each of ``nodes``."""
-    install = os.path.join(HERE, os.pardir, 'install-ironic39.sh')
-    venv = subprocess.run([install], check=True, capture_output=True,
-                          text=True).stdout.strip()
+    venv = ironic39_venv()
     url = bench_storage.scratch_database(backend, 'ironic_%d' % os.getpid(),
                                          workdir)
     config_file = os.path.join(workdir, 'ironic-%s.conf' % backend)
@@ -278,13 +336,7 @@ def ironic_database(backend, nodes, workdir):
                     'create_schema' if backend == 'sqlite' else 'upgrade'],
                    check=True, capture_output=True)
     engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        for start in range(0, len(nodes), FILL_CHUNK):
-            conn.execute(sa.text(
-                "INSERT INTO nodes (uuid, driver, created_at) "
-                "VALUES (:uuid, 'fake-hardware', :at)"),
-                [{'uuid': u, 'at': datetime.datetime.utcnow()}
-                 for u in nodes[start:start + FILL_CHUNK]])
+    add_ironic_nodes(engine, nodes)
     return url, engine
 
 
@@ -339,22 +391,24 @@ def swift_runs(size, operations, workdir):
     nodes = fill(engine, size)
     engine.dispose()
     runs = {}
-    # The bare PUTs fill the container for list and the bare purge
-    # empties it; migrate-data fills it again for our purge.
-    put_run = measure(floor('swift-put', container, url))
-    if 'list' in operations:
-        runs['list'] = (measure(floor('swift-list', container)),
-                        measure(command(config_file, 'data', 'list')))
-    purge_floor = measure(floor('swift-purge', container))
-    migrate_run = measure(command(config_file, 'migrate_data', '--from',
-                                  'database', '--to', 'swift'))
-    if 'migrate_data' in operations:
-        runs['migrate_data'] = (put_run, migrate_run)
-    purge_run = measure(command(config_file, 'data', 'purge',
-                                '--older-than', '0'))
-    if 'purge' in operations:
-        runs['purge'] = (purge_floor, purge_run)
-    if 'move_to_ironic' in operations:
+    if set(operations) & {'list', 'purge', 'migrate_data'}:
+        # The bare PUTs fill the container for list and the bare purge
+        # empties it; migrate-data fills it again for our purge.
+        put_run = measure(floor('swift-put', container, url))
+        if 'list' in operations:
+            runs['list'] = (measure(floor('swift-list', container)),
+                            measure(command(config_file, 'data', 'list')))
+        purge_floor = measure(floor('swift-purge', container))
+        migrate_run = measure(command(config_file, 'migrate_data', '--from',
+                                      'database', '--to', 'swift'))
+        if 'migrate_data' in operations:
+            runs['migrate_data'] = (put_run, migrate_run)
+        purge_run = measure(command(config_file, 'data', 'purge',
+                                    '--older-than', '0'))
+        if 'purge' in operations:
+            runs['purge'] = (purge_floor, purge_run)
+    if 'move_to_ironic' in operations and ironic39_missing(
+            'IRONIC39_SWIFT_STATE_DIR') is None:
         runs['move_to_ironic'] = ironic_swift_runs(config_file, url, nodes)
     return runs
 
@@ -364,20 +418,13 @@ def ironic_swift_runs(config_file, url, nodes):
     ironic being the Swift-backed ironic 39.0.0 whose state directory
     IRONIC39_SWIFT_STATE_DIR names (tools/ironic/start-ironic.sh), which
     is given a node for each of ours in its database."""
-    env = {}
-    with open(os.path.join(os.environ['IRONIC39_SWIFT_STATE_DIR'],
-                           'env')) as env_file:
-        for line in env_file:
-            name, _, value = line.split(' ', 1)[1].strip().partition('=')
-            env[name] = value
+    env = ironic39_env('IRONIC39_SWIFT_STATE_DIR')
+    api = requests.Session()
+    api.headers['X-OpenStack-Ironic-API-Version'] = '1.81'
+    template = api.post(env['IRONIC_TEST_URL'] + '/v1/nodes',
+                        json={'driver': 'fake-hardware'}).json()['uuid']
     ironic = sa.create_engine(env['IRONIC_TEST_DATABASE_URL'])
-    with ironic.begin() as conn:
-        for start in range(0, len(nodes), FILL_CHUNK):
-            conn.execute(sa.text(
-                "INSERT INTO nodes (uuid, driver, created_at) "
-                "VALUES (:uuid, 'fake-hardware', :at)"),
-                [{'uuid': u, 'at': datetime.datetime.utcnow()}
-                 for u in nodes[start:start + FILL_CHUNK]])
+    add_ironic_nodes(ironic, nodes, template)
     container = 'bench-ironic-%s' % uuid.uuid4()
     ironic_config = config_file + '.ironic'
     with open(config_file) as config, open(ironic_config, 'w') as out:
@@ -395,6 +442,7 @@ def ironic_swift_runs(config_file, url, nodes):
                          .bindparams(sa.bindparam('uuids', expanding=True)),
                          {'uuids': nodes})
         ironic.dispose()
+        api.delete(env['IRONIC_TEST_URL'] + '/v1/nodes/' + template)
     return floor_run, ours_run
 
 
