@@ -2,10 +2,11 @@
 
 The engine of ``ironic-inspector-migrate-data --to ironic``. Nodes go in
 batches of the node cache's UUIDs: one question to the target per batch
-for the nodes ironic has and the inventories it holds, a few worker
-threads to read the inspector's documents and ironic's copies and decide,
-and one write per batch (one transaction in ironic's database). The
-source is only read.
+for the nodes ironic has and the inventories it holds; then, a window of
+a few nodes per worker at a time, the inspector's documents and ironic's
+copies are read (one query each where the storage can, in the worker
+threads otherwise) and compared; one write per batch (one transaction in
+ironic's database, PUTs in parallel in Swift). The source is only read.
 
 A node's outcome is one of Outcome. What is identical in ironic already
 is left alone, so a run that was interrupted is finished by running it

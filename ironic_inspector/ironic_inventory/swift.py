@@ -75,15 +75,22 @@ class SwiftInventory(swift_storage.SwiftStore):
 
     def read(self, node_uuid):
         """``(InspectionData, written_at)`` of the node's objects, or None
-        when it has neither; a missing one reads as None."""
+        when it has neither.
+
+        A missing one reads as None, and the pair as undated: ironic
+        writes both, so one alone is what a move left half done (ironic
+        cannot serve it), never an inspection to keep.
+        """
         stored = [self._get_object(name, node_uuid)
                   for name in object_names(node_uuid)]
         if stored == [None, None]:
             return None
         parts = [None if s is None else json_codec.loads(s.data)
                  for s in stored]
-        times = [s.updated_at for s in stored if s and s.updated_at]
-        return layout.InspectionData(*parts), max(times, default=None)
+        if None in stored:
+            return layout.InspectionData(*parts), None
+        return layout.InspectionData(*parts), max(
+            (s.updated_at for s in stored if s.updated_at), default=None)
 
     def write_many(self, writes):
         """Write each node's two objects, several nodes at once.

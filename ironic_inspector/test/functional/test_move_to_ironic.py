@@ -263,6 +263,18 @@ class TestSwift(MoveTests, base.TestCase):
         self.objects.forget(node_uuid)
         return node_uuid
 
+    def test_half_done_move_is_finished(self):
+        # A move interrupted between a node's two objects: ironic cannot
+        # serve the one, and the next run must not keep it as ironic's.
+        node_uuid = self._node()
+        self.objects.write(node_uuid, {'cpu': {'count': 1}}, {},
+                           parts=('inventory',))
+        code, summary, _, err = self._move()
+        self.assertEqual(0, code, err)
+        self.assertTrue(summary.startswith('moved 1,'), summary)
+        self.assertEqual(_served(_processed(node_uuid)),
+                         self.ironic.inventory_save(node_uuid))
+
     def write_in_ironic(self, node_uuid, served, created_at):
         # NOTE: Swift dates an object when it is written; "older" and
         # "newer" are relative to the inspector's documents.
