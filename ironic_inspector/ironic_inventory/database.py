@@ -57,6 +57,9 @@ _node_inventory = sa.Table(
 _alembic_version = sa.Table(
     'alembic_version', _metadata,
     sa.Column('version_num', sa.String(32)))
+# When a row was written (ironic sets created_at, and never updates one).
+_WRITTEN = sa.func.coalesce(_node_inventory.c.updated_at,
+                            _node_inventory.c.created_at)
 
 
 # How many times a write that lost a deadlock is tried again.
@@ -163,9 +166,7 @@ class DatabaseInventory:
 
     @staticmethod
     def _times(connection, node_ids, lock=False):
-        written = sa.func.coalesce(_node_inventory.c.updated_at,
-                                   _node_inventory.c.created_at)
-        query = sa.select(_node_inventory.c.node_id, written).where(
+        query = sa.select(_node_inventory.c.node_id, _WRITTEN).where(
             _node_inventory.c.node_id.in_(node_ids))
         if lock:
             query = query.with_for_update()
@@ -177,14 +178,11 @@ class DatabaseInventory:
     def read_many(self, node_ids):
         """``{node id: (InspectionData, written_at)}`` of those nodes'
         newest rows, as ironic serves them, in one query."""
-        written = sa.func.coalesce(_node_inventory.c.updated_at,
-                                   _node_inventory.c.created_at)
-
         def select(connection):
             return connection.execute(
                 sa.select(_node_inventory.c.node_id,
                           _node_inventory.c.inventory_data,
-                          _node_inventory.c.plugin_data, written)
+                          _node_inventory.c.plugin_data, _WRITTEN)
                 .where(_node_inventory.c.node_id.in_(node_ids))
                 .order_by(_node_inventory.c.created_at)).all()
         found = {}
