@@ -37,7 +37,6 @@ class SwiftInventory(swift_storage.SwiftStore):
     def __init__(self, conf, ironic):
         super().__init__(conf)
         self.container = conf.ironic_inventory.swift_data_container
-        self.delete_after = 0
         self._ironic = ironic
         self._pool = futures.ThreadPoolExecutor(
             CONCURRENT_CALLS, thread_name_prefix='ironic-inventory')
