@@ -22,6 +22,7 @@ from ironic_inspector.db import nodes as db_nodes
 from ironic_inspector import storage
 from ironic_inspector.test import base
 from ironic_inspector.test import commands
+from ironic_inspector.test import db_fixtures
 from ironic_inspector.test import ironic39_fixtures
 from ironic_inspector.test import samples
 from ironic_inspector.test import swift_fixtures
@@ -285,10 +286,15 @@ class TestSwift(MoveTests, base.TestCase):
 
 
 class Release12TestCase(test_upgrade_12x.Release12TestMixin, base.TestCase):
-    """12.5.0 writes; this release adopts, moves; ironic 39.0.0 serves."""
+    """12.5.0 writes; this release adopts, moves; ironic 39.0.0 serves:
+    both on SQLite here, both on MariaDB or PostgreSQL below."""
+
+    IRONIC_VARIABLE = 'IRONIC39_STATE_DIR'
+    IRONIC_DIALECT = 'sqlite'
 
     def test_the_way_out(self):
-        peer = ironic39_fixtures.Ironic39(self, dialect='sqlite')
+        peer = ironic39_fixtures.Ironic39(self, self.IRONIC_VARIABLE,
+                                          dialect=self.IRONIC_DIALECT)
         ironic = self.useFixture(ironic39_fixtures.Ironic39Nodes(peer))
         moved, raw_only = (ironic.create() for _ in range(2))
         documents = {moved: self.document('moved'),
@@ -315,3 +321,17 @@ class Release12TestCase(test_upgrade_12x.Release12TestMixin, base.TestCase):
         self.assertEqual({'inventory': documents[raw_only]['inventory'],
                           'plugin_data': {}},
                          ironic.inventory_save(raw_only))
+
+
+class MySQLRelease12TestCase(test_upgrade_12x.ServerDatabaseMixin,
+                             Release12TestCase):
+    FIXTURE = db_fixtures.EmptyMySQLFixture
+    IRONIC_VARIABLE = 'IRONIC39_MYSQL_STATE_DIR'
+    IRONIC_DIALECT = 'mysql'
+
+
+class PostgresqlRelease12TestCase(test_upgrade_12x.ServerDatabaseMixin,
+                                  Release12TestCase):
+    FIXTURE = db_fixtures.EmptyPostgresqlFixture
+    IRONIC_VARIABLE = 'IRONIC39_POSTGRESQL_STATE_DIR'
+    IRONIC_DIALECT = 'postgresql'

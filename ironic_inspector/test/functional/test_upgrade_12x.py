@@ -168,7 +168,10 @@ def _kind(processed):
     return 'processed' if processed else 'unprocessed'
 
 
-class _ServerMixin:
+class ServerDatabaseMixin:
+    """The database of a server (MariaDB, PostgreSQL) the fixture made,
+    for the commands of both releases."""
+
     def server_database_url(self):
         return self._get_default_provisioned_db().engine.url.render_as_string(
             hide_password=False)
@@ -474,11 +477,11 @@ class AdoptionTestCase(Release12TestMixin, base.TestCase):
         self.assertEqual(4, len(swift.object_names()))
 
 
-class MySQLAdoptionTestCase(_ServerMixin, AdoptionTestCase):
+class MySQLAdoptionTestCase(ServerDatabaseMixin, AdoptionTestCase):
     FIXTURE = db_fixtures.EmptyMySQLFixture
 
 
-class PostgresqlAdoptionTestCase(_ServerMixin, AdoptionTestCase):
+class PostgresqlAdoptionTestCase(ServerDatabaseMixin, AdoptionTestCase):
     FIXTURE = db_fixtures.EmptyPostgresqlFixture
 
 
@@ -501,11 +504,12 @@ class OlderRelease12TestCase(Release12TestMixin, base.TestCase):
             self.assertEqual('bf8dec16023c', migration.version(conn))
 
 
-class MySQLOlderRelease12TestCase(_ServerMixin, OlderRelease12TestCase):
+class MySQLOlderRelease12TestCase(ServerDatabaseMixin, OlderRelease12TestCase):
     FIXTURE = db_fixtures.EmptyMySQLFixture
 
 
-class PostgresqlOlderRelease12TestCase(_ServerMixin, OlderRelease12TestCase):
+class PostgresqlOlderRelease12TestCase(ServerDatabaseMixin,
+                                       OlderRelease12TestCase):
     FIXTURE = db_fixtures.EmptyPostgresqlFixture
 
 
@@ -527,12 +531,12 @@ class Release12RevisionsTestCase(Release12TestMixin, base.TestCase):
         self.assertEqual(0, rc, err)
 
 
-class MySQLRelease12RevisionsTestCase(_ServerMixin,
+class MySQLRelease12RevisionsTestCase(ServerDatabaseMixin,
                                       Release12RevisionsTestCase):
     FIXTURE = db_fixtures.EmptyMySQLFixture
 
 
-class PostgresqlRelease12RevisionsTestCase(_ServerMixin,
+class PostgresqlRelease12RevisionsTestCase(ServerDatabaseMixin,
                                            Release12RevisionsTestCase):
     FIXTURE = db_fixtures.EmptyPostgresqlFixture
 
@@ -594,10 +598,11 @@ class ForeignDatabaseTestCase(_CommandTestMixin, base.TestCase):
             self.assertEqual(migration.head(), migration.version(conn))
 
 
-class MySQLForeignDatabaseTestCase(_ServerMixin, ForeignDatabaseTestCase):
+class MySQLForeignDatabaseTestCase(ServerDatabaseMixin,
+                                   ForeignDatabaseTestCase):
     FIXTURE = db_fixtures.EmptyMySQLFixture
 
 
-class PostgresqlForeignDatabaseTestCase(_ServerMixin,
+class PostgresqlForeignDatabaseTestCase(ServerDatabaseMixin,
                                         ForeignDatabaseTestCase):
     FIXTURE = db_fixtures.EmptyPostgresqlFixture
