@@ -68,6 +68,7 @@ sys.path.insert(0, os.path.join(HERE, os.pardir, os.pardir))
 
 import bench_storage  # noqa: E402
 from ironic_inspector.db import migration  # noqa: E402
+from ironic_inspector.test import topology_fixtures  # noqa: E402
 
 OPERATIONS = ('list', 'online_data_migrations', 'purge', 'migrate_data',
               'move_to_ironic')
@@ -285,12 +286,8 @@ def ironic39_missing(state_variable=None):
 def ironic39_env(state_variable):
     """The variables of the env file tools/ironic/start-ironic.sh wrote
     in the state directory ``state_variable`` names."""
-    env = {}
-    with open(os.path.join(os.environ[state_variable], 'env')) as env_file:
-        for line in env_file:
-            name, _, value = line.split(' ', 1)[1].strip().partition('=')
-            env[name] = value
-    return env
+    return topology_fixtures.read_env_file(
+        os.path.join(os.environ[state_variable], 'env'))
 
 
 def ironic39_venv():
